@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The table of live L3 namespaces.
+//!
+//! A fixed array of slots made of atomics only, so that any context (the
+//! softirq that frees a task, a netfilter hook) can find a namespace by slot
+//! index and adjust its counters without a lock. Creating and reaping
+//! namespaces change the shape of the table: callers serialize those with
+//! one writer lock (the kernel side holds a mutex; see `Writer`).
+//!
+//! A slot index is what a task or socket tag stores. A slot is only reused
+//! after its member and socket counts both reached zero and it was reaped,
+//! so a live tag always names the namespace it was given.
+
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+/// Most namespaces the table can ever hold (the `max_namespaces` module
+/// parameter can only lower it).
+pub const MAX_NAMESPACES: usize = 256;
+
+/// Slot state values.
+const FREE: u32 = 0;
+const LIVE: u32 = 1;
+
+/// One L3 namespace.
+pub struct NsSlot {
+    state: AtomicU32,
+    id: AtomicU32,
+    parent: AtomicU32,
+    members: AtomicU32,
+    sockets: AtomicU32,
+    refusals: AtomicU64,
+}
+
+impl NsSlot {
+    const fn new() -> Self {
+        Self {
+            state: AtomicU32::new(FREE),
+            id: AtomicU32::new(0),
+            parent: AtomicU32::new(0),
+            members: AtomicU32::new(0),
+            sockets: AtomicU32::new(0),
+            refusals: AtomicU64::new(0),
+        }
+    }
+}
+
+/// A consistent-enough copy of one slot, for `info` and listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NsView {
+    /// Slot index (what tags store).
+    pub index: usize,
+    /// Namespace id, counted from 1, never reused.
+    pub id: u32,
+    /// Inode number of the parent L2 network namespace.
+    pub parent: u32,
+    /// Member tasks.
+    pub members: u32,
+    /// Sockets created by members.
+    pub sockets: u32,
+    /// Operations refused to this namespace.
+    pub refusals: u64,
+}
+
+/// Why a namespace could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableError {
+    /// `limit` namespaces are live already.
+    Full,
+    /// The id counter wrapped (after four billion namespaces).
+    IdsExhausted,
+}
+
+/// Proof that the caller holds the table's writer lock. The kernel side
+/// constructs it only while holding its mutex; host tests construct it freely.
+pub struct Writer(());
+
+impl Writer {
+    /// Creates the token. Call only while holding the lock that serializes
+    /// `create` and `reap` on one table.
+    pub const fn assume_locked() -> Self {
+        Writer(())
+    }
+}
+
+/// The table of L3 namespaces.
+pub struct NsTable {
+    slots: [NsSlot; MAX_NAMESPACES],
+    next_id: AtomicU32,
+    limit: usize,
+}
+
+impl NsTable {
+    /// An empty table admitting at most `limit` live namespaces (clamped to
+    /// `1..=MAX_NAMESPACES`).
+    pub const fn new(limit: usize) -> Self {
+        let limit = if limit == 0 {
+            1
+        } else if limit > MAX_NAMESPACES {
+            MAX_NAMESPACES
+        } else {
+            limit
+        };
+        Self { slots: [const { NsSlot::new() }; MAX_NAMESPACES], next_id: AtomicU32::new(1), limit }
+    }
+
+    /// Creates a namespace under `parent` with one member (its creator).
+    pub fn create(&self, _w: &Writer, parent: u32) -> Result<NsView, TableError> {
+        let live = self.slots.iter().filter(|s| s.state.load(Ordering::Acquire) == LIVE).count();
+        if live >= self.limit {
+            return Err(TableError::Full);
+        }
+        let (index, slot) = self
+            .slots
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.state.load(Ordering::Acquire) == FREE)
+            .ok_or(TableError::Full)?;
+        let id = self.next_id.load(Ordering::Relaxed);
+        let next = id.checked_add(1).ok_or(TableError::IdsExhausted)?;
+        self.next_id.store(next, Ordering::Relaxed);
+        slot.id.store(id, Ordering::Relaxed);
+        slot.parent.store(parent, Ordering::Relaxed);
+        slot.members.store(1, Ordering::Relaxed);
+        slot.sockets.store(0, Ordering::Relaxed);
+        slot.refusals.store(0, Ordering::Relaxed);
+        // Publish: readers that see LIVE see the fields above.
+        slot.state.store(LIVE, Ordering::Release);
+        Ok(self.view_slot(index, slot))
+    }
+
+    fn view_slot(&self, index: usize, s: &NsSlot) -> NsView {
+        NsView {
+            index,
+            id: s.id.load(Ordering::Relaxed),
+            parent: s.parent.load(Ordering::Relaxed),
+            members: s.members.load(Ordering::Relaxed),
+            sockets: s.sockets.load(Ordering::Relaxed),
+            refusals: s.refusals.load(Ordering::Relaxed),
+        }
+    }
+
+    fn live_slot(&self, index: usize) -> Option<&NsSlot> {
+        let s = self.slots.get(index)?;
+        (s.state.load(Ordering::Acquire) == LIVE).then_some(s)
+    }
+
+    /// The namespace in slot `index`, if live.
+    pub fn view(&self, index: usize) -> Option<NsView> {
+        self.live_slot(index).map(|s| self.view_slot(index, s))
+    }
+
+    /// The live namespace with id `id`.
+    pub fn find_id(&self, id: u32) -> Option<NsView> {
+        self.iter().find(|v| v.id == id)
+    }
+
+    /// All live namespaces, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = NsView> + '_ {
+        (0..MAX_NAMESPACES).filter_map(move |i| self.view(i))
+    }
+
+    /// Adds a member (a forked child, or a task joining). Fails if the slot is
+    /// not live.
+    pub fn member_get(&self, index: usize) -> bool {
+        match self.live_slot(index) {
+            Some(s) => {
+                s.members.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops a member. Returns `true` when the namespace just became empty
+    /// (no members, no sockets): the caller should schedule a reap.
+    pub fn member_put(&self, index: usize) -> bool {
+        Self::put(self.live_slot(index), |s| &s.members, |s| &s.sockets)
+    }
+
+    /// Adds a socket.
+    pub fn socket_get(&self, index: usize) -> bool {
+        match self.live_slot(index) {
+            Some(s) => {
+                s.sockets.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops a socket; `true` when the namespace just became empty.
+    pub fn socket_put(&self, index: usize) -> bool {
+        Self::put(self.live_slot(index), |s| &s.sockets, |s| &s.members)
+    }
+
+    fn put(
+        slot: Option<&NsSlot>,
+        this: impl Fn(&NsSlot) -> &AtomicU32,
+        other: impl Fn(&NsSlot) -> &AtomicU32,
+    ) -> bool {
+        let Some(s) = slot else { return false };
+        // Saturating decrement: an unbalanced put must not wrap to 4 billion.
+        let prev = this(s).fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1));
+        matches!(prev, Ok(1)) && other(s).load(Ordering::Acquire) == 0
+    }
+
+    /// Counts one refused operation against the namespace.
+    pub fn count_refusal(&self, index: usize) {
+        if let Some(s) = self.live_slot(index) {
+            s.refusals.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Frees every live namespace that has neither members nor sockets and
+    /// reports each one to `released` before its slot becomes reusable.
+    pub fn reap_empty(&self, _w: &Writer, mut released: impl FnMut(NsView)) -> usize {
+        let mut n = 0;
+        for (index, s) in self.slots.iter().enumerate() {
+            if s.state.load(Ordering::Acquire) != LIVE {
+                continue;
+            }
+            if s.members.load(Ordering::Acquire) != 0 || s.sockets.load(Ordering::Acquire) != 0 {
+                continue;
+            }
+            released(self.view_slot(index, s));
+            s.state.store(FREE, Ordering::Release);
+            n += 1;
+        }
+        n
+    }
+
+    /// Frees every live namespace whose parent is `parent` (the parent
+    /// network namespace is going away), whatever its counts, or every
+    /// namespace when `parent` is `None` (module unload).
+    pub fn reap_children(&self, _w: &Writer, parent: Option<u32>, mut released: impl FnMut(NsView)) {
+        for (index, s) in self.slots.iter().enumerate() {
+            if s.state.load(Ordering::Acquire) != LIVE {
+                continue;
+            }
+            if parent.is_some_and(|p| p != s.parent.load(Ordering::Relaxed)) {
+                continue;
+            }
+            released(self.view_slot(index, s));
+            s.state.store(FREE, Ordering::Release);
+        }
+    }
+
+    /// Number of live namespaces.
+    pub fn live(&self) -> usize {
+        self.iter().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_count_from_one_and_are_never_reused() {
+        let t = NsTable::new(2);
+        let w = Writer::assume_locked();
+        let a = t.create(&w, 100).unwrap();
+        assert_eq!((a.id, a.parent, a.members), (1, 100, 1));
+        assert!(t.member_put(a.index), "last member leaving empties it");
+        assert_eq!(t.reap_empty(&w, |v| assert_eq!(v.id, 1)), 1);
+        let b = t.create(&w, 100).unwrap();
+        assert_eq!(b.index, a.index, "slot is reused");
+        assert_eq!(b.id, 2, "id is not");
+    }
+
+    #[test]
+    fn limit_is_enforced_and_clamped() {
+        let w = Writer::assume_locked();
+        let t = NsTable::new(2);
+        t.create(&w, 1).unwrap();
+        t.create(&w, 1).unwrap();
+        assert_eq!(t.create(&w, 1), Err(TableError::Full));
+        assert_eq!(NsTable::new(0).limit, 1);
+        assert_eq!(NsTable::new(100_000).limit, MAX_NAMESPACES);
+    }
+
+    #[test]
+    fn namespace_lives_while_members_or_sockets_remain() {
+        let w = Writer::assume_locked();
+        let t = NsTable::new(4);
+        let a = t.create(&w, 7).unwrap();
+        assert!(t.member_get(a.index));
+        assert!(t.socket_get(a.index));
+        assert!(!t.member_put(a.index));
+        assert!(!t.member_put(a.index), "a socket keeps it alive");
+        assert_eq!(t.reap_empty(&w, |_| panic!("not empty")), 0);
+        assert!(t.socket_put(a.index), "last socket empties it");
+        assert!(!t.socket_put(a.index), "unbalanced put saturates");
+        assert_eq!(t.view(a.index).unwrap().sockets, 0);
+        assert_eq!(t.reap_empty(&w, |_| {}), 1);
+        assert!(t.view(a.index).is_none());
+        assert!(!t.member_get(a.index), "dead slot takes no members");
+    }
+
+    #[test]
+    fn children_of_a_dying_parent_are_reaped() {
+        let w = Writer::assume_locked();
+        let t = NsTable::new(4);
+        let a = t.create(&w, 7).unwrap();
+        let b = t.create(&w, 8).unwrap();
+        let mut seen = 0;
+        t.reap_children(&w, Some(7), |v| {
+            assert_eq!(v.id, a.id);
+            seen += 1;
+        });
+        assert_eq!(seen, 1);
+        assert_eq!(t.find_id(b.id).map(|v| v.parent), Some(8));
+        t.reap_children(&w, None, |_| {});
+        assert_eq!(t.live(), 0);
+    }
+}

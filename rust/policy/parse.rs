@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Strict parsers for what users write into `net_ns/start` and `net_ns/info`.
+//!
+//! The 2007 patch used `simple_strtoul` and accepted `999.1.2.3`, `1.2.3`
+//! and trailing garbage. These parsers accept exactly one form each, with
+//! at most one trailing newline (what `echo` adds), and nothing else.
+
+/// Why a write was rejected. Every variant maps to `EINVAL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    /// Empty input, or only a newline.
+    Empty,
+    /// Input longer than the file accepts.
+    TooLong,
+    /// Not one of the accepted forms.
+    Malformed,
+}
+
+/// What `echo N > start` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartLevel {
+    /// `2`: a new layer 2 (full) network namespace.
+    Layer2,
+    /// `3`: a new layer 3 namespace, child of the writer's network namespace.
+    Layer3,
+}
+
+/// Longest write `start` accepts (`"3\n"` is two bytes; leave room for `"3\r\n"`-style
+/// mistakes to be reported as malformed rather than too long).
+pub const START_MAX: usize = 16;
+
+/// Longest write `info` accepts: `IFNAMSIZ` label, a space, a dotted quad, newline.
+pub const INFO_MAX: usize = 64;
+
+/// Interface names are at most `IFNAMSIZ - 1` bytes.
+pub const IFNAMSIZ: usize = 16;
+
+/// Removes one trailing `\n`, if present.
+fn strip_newline(input: &[u8]) -> &[u8] {
+    match input.split_last() {
+        Some((b'\n', rest)) => rest,
+        _ => input,
+    }
+}
+
+/// Parses a write to `start`: `2` or `3`, optionally followed by one newline.
+pub fn parse_start(input: &[u8]) -> Result<StartLevel, ParseError> {
+    if input.len() > START_MAX {
+        return Err(ParseError::TooLong);
+    }
+    match strip_newline(input) {
+        [] => Err(ParseError::Empty),
+        b"2" => Ok(StartLevel::Layer2),
+        b"3" => Ok(StartLevel::Layer3),
+        _ => Err(ParseError::Malformed),
+    }
+}
+
+/// Parses a dotted-quad IPv4 address (`10.0.0.2`) into host byte order.
+///
+/// Exactly four decimal octets `0..=255`, no leading `+`, no empty parts, no
+/// leading zeros beyond a single `0` (so `010.0.0.1` is not read as octal or
+/// decimal by surprise).
+pub fn parse_ipv4(input: &[u8]) -> Result<u32, ParseError> {
+    let mut addr: u32 = 0;
+    let mut parts = 0usize;
+    for part in input.split(|&b| b == b'.') {
+        parts += 1;
+        if parts > 4 || part.is_empty() || part.len() > 3 {
+            return Err(ParseError::Malformed);
+        }
+        if part.len() > 1 && part[0] == b'0' {
+            return Err(ParseError::Malformed);
+        }
+        let mut octet: u32 = 0;
+        for &b in part {
+            if !b.is_ascii_digit() {
+                return Err(ParseError::Malformed);
+            }
+            octet = octet * 10 + u32::from(b - b'0');
+        }
+        if octet > 255 {
+            return Err(ParseError::Malformed);
+        }
+        addr = (addr << 8) | octet;
+    }
+    if parts != 4 {
+        return Err(ParseError::Malformed);
+    }
+    Ok(addr)
+}
+
+/// An interface name, optionally with an alias label (`eth0` or `eth0:1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfName<'a> {
+    /// The device name (`eth0`).
+    pub device: &'a [u8],
+    /// The full label when one was given (`eth0:1`), else `None`.
+    pub label: Option<&'a [u8]>,
+}
+
+/// Checks one interface name the way `dev_valid_name()` does, minus the
+/// rules that only matter when creating a device.
+fn valid_ifname(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() < IFNAMSIZ
+        && name != b"."
+        && name != b".."
+        && name.iter().all(|&b| b.is_ascii_graphic() && b != b'/' && b != b':')
+}
+
+/// Parses `eth0` or `eth0:1`.
+pub fn parse_ifname(input: &[u8]) -> Result<IfName<'_>, ParseError> {
+    if input.len() >= IFNAMSIZ {
+        return Err(ParseError::Malformed);
+    }
+    match input.iter().position(|&b| b == b':') {
+        None if valid_ifname(input) => Ok(IfName { device: input, label: None }),
+        Some(colon) => {
+            let (device, alias) = (&input[..colon], &input[colon + 1..]);
+            let alias_ok = !alias.is_empty() && alias.iter().all(|&b| b.is_ascii_graphic() && b != b':');
+            if valid_ifname(device) && alias_ok {
+                Ok(IfName { device, label: Some(input) })
+            } else {
+                Err(ParseError::Malformed)
+            }
+        }
+        None => Err(ParseError::Malformed),
+    }
+}
+
+/// A request to take an address of the parent into the writer's namespace:
+/// the patch's `echo "eth0 10.0.0.2" > info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakeAddr<'a> {
+    /// Interface (and optional label) the address must be on.
+    pub ifname: IfName<'a>,
+    /// The address, host byte order.
+    pub addr: u32,
+}
+
+/// Parses `<ifname>[:<alias>] <a.b.c.d>` with one space and an optional newline.
+pub fn parse_take(input: &[u8]) -> Result<TakeAddr<'_>, ParseError> {
+    if input.len() > INFO_MAX {
+        return Err(ParseError::TooLong);
+    }
+    let line = strip_newline(input);
+    if line.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let space = line.iter().position(|&b| b == b' ').ok_or(ParseError::Malformed)?;
+    let (name, addr) = (&line[..space], &line[space + 1..]);
+    Ok(TakeAddr { ifname: parse_ifname(name)?, addr: parse_ipv4(addr)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_accepts_exactly_2_and_3() {
+        assert_eq!(parse_start(b"3"), Ok(StartLevel::Layer3));
+        assert_eq!(parse_start(b"3\n"), Ok(StartLevel::Layer3));
+        assert_eq!(parse_start(b"2\n"), Ok(StartLevel::Layer2));
+        for bad in [&b"1"[..], b"4\n", b"33", b"3\n\n", b" 3", b"3 ", b"0x3", b"\x003", b"3\0"] {
+            assert_eq!(parse_start(bad), Err(ParseError::Malformed), "{bad:?}");
+        }
+        assert_eq!(parse_start(b""), Err(ParseError::Empty));
+        assert_eq!(parse_start(b"\n"), Err(ParseError::Empty));
+        assert_eq!(parse_start(&[b'3'; START_MAX + 1]), Err(ParseError::TooLong));
+    }
+
+    #[test]
+    fn ipv4_is_strict() {
+        assert_eq!(parse_ipv4(b"10.0.0.2"), Ok(0x0a00_0002));
+        assert_eq!(parse_ipv4(b"255.255.255.255"), Ok(u32::MAX));
+        assert_eq!(parse_ipv4(b"0.0.0.0"), Ok(0));
+        for bad in [
+            &b"999.1.2.3"[..], b"1.2.3", b"1.2.3.4.5", b"1..2.3", b"1.2.3.", b".1.2.3",
+            b"1.2.3.4x", b"01.2.3.4", b"256.0.0.1", b"+1.2.3.4", b"1.2.3.-4", b"", b"1.2.3.1000",
+        ] {
+            assert_eq!(parse_ipv4(bad), Err(ParseError::Malformed), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn take_parses_the_patch_workflow() {
+        let t = parse_take(b"eth0 10.0.0.2\n").unwrap();
+        assert_eq!(t.ifname, IfName { device: b"eth0", label: None });
+        assert_eq!(t.addr, 0x0a00_0002);
+        let t = parse_take(b"eth0:1 10.0.0.3").unwrap();
+        assert_eq!(t.ifname.device, b"eth0");
+        assert_eq!(t.ifname.label, Some(&b"eth0:1"[..]));
+        for bad in [
+            &b"eth0"[..], b"eth0  10.0.0.2", b" eth0 10.0.0.2", b"eth0 10.0.0.2 x", b"eth0:  1.2.3.4",
+            b"eth0: 1.2.3.4", b":1 1.2.3.4", b"a/b 1.2.3.4", b"averyveryverylongname 1.2.3.4",
+            b"eth0 10.0.0.2\n\n", b"eth0 999.0.0.1",
+        ] {
+            assert!(parse_take(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_take(&[b'a'; INFO_MAX + 1]), Err(ParseError::TooLong));
+    }
+}
