@@ -10,5 +10,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod addrtable;
 pub mod nstable;
 pub mod parse;

@@ -12,7 +12,7 @@
 //! after its member and socket counts both reached zero and it was reaped,
 //! so a live tag always names the namespace it was given.
 
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// Most namespaces the table can ever hold (the `max_namespaces` module
 /// parameter can only lower it).
@@ -84,30 +84,48 @@ impl Writer {
 }
 
 /// The table of L3 namespaces.
+///
+/// Every field is an atomic and the all-zero bit pattern is a valid empty
+/// table (no live slot, no id issued, default limit), so the kernel side can
+/// initialize it in place with zeroes.
 pub struct NsTable {
     slots: [NsSlot; MAX_NAMESPACES],
-    next_id: AtomicU32,
-    limit: usize,
+    /// The last id handed out (0: none yet).
+    last_id: AtomicU32,
+    /// Most live namespaces; 0 means `MAX_NAMESPACES`.
+    limit: AtomicUsize,
 }
 
 impl NsTable {
     /// An empty table admitting at most `limit` live namespaces (clamped to
     /// `1..=MAX_NAMESPACES`).
-    pub const fn new(limit: usize) -> Self {
-        let limit = if limit == 0 {
-            1
-        } else if limit > MAX_NAMESPACES {
-            MAX_NAMESPACES
-        } else {
-            limit
+    pub fn new(limit: usize) -> Self {
+        let t = Self {
+            slots: [const { NsSlot::new() }; MAX_NAMESPACES],
+            last_id: AtomicU32::new(0),
+            limit: AtomicUsize::new(0),
         };
-        Self { slots: [const { NsSlot::new() }; MAX_NAMESPACES], next_id: AtomicU32::new(1), limit }
+        t.set_limit(limit);
+        t
+    }
+
+    /// Sets the most live namespaces, clamped to `1..=MAX_NAMESPACES`.
+    pub fn set_limit(&self, limit: usize) {
+        self.limit.store(limit.clamp(1, MAX_NAMESPACES), Ordering::Relaxed);
+    }
+
+    /// Most live namespaces.
+    pub fn limit(&self) -> usize {
+        match self.limit.load(Ordering::Relaxed) {
+            0 => MAX_NAMESPACES,
+            n => n,
+        }
     }
 
     /// Creates a namespace under `parent` with one member (its creator).
     pub fn create(&self, _w: &Writer, parent: u32) -> Result<NsView, TableError> {
         let live = self.slots.iter().filter(|s| s.state.load(Ordering::Acquire) == LIVE).count();
-        if live >= self.limit {
+        if live >= self.limit() {
             return Err(TableError::Full);
         }
         let (index, slot) = self
@@ -116,9 +134,8 @@ impl NsTable {
             .enumerate()
             .find(|(_, s)| s.state.load(Ordering::Acquire) == FREE)
             .ok_or(TableError::Full)?;
-        let id = self.next_id.load(Ordering::Relaxed);
-        let next = id.checked_add(1).ok_or(TableError::IdsExhausted)?;
-        self.next_id.store(next, Ordering::Relaxed);
+        let id = self.last_id.load(Ordering::Relaxed).checked_add(1).ok_or(TableError::IdsExhausted)?;
+        self.last_id.store(id, Ordering::Relaxed);
         slot.id.store(id, Ordering::Relaxed);
         slot.parent.store(parent, Ordering::Relaxed);
         slot.members.store(1, Ordering::Relaxed);
@@ -276,8 +293,8 @@ mod tests {
         t.create(&w, 1).unwrap();
         t.create(&w, 1).unwrap();
         assert_eq!(t.create(&w, 1), Err(TableError::Full));
-        assert_eq!(NsTable::new(0).limit, 1);
-        assert_eq!(NsTable::new(100_000).limit, MAX_NAMESPACES);
+        assert_eq!(NsTable::new(0).limit(), 1);
+        assert_eq!(NsTable::new(100_000).limit(), MAX_NAMESPACES);
     }
 
     #[test]

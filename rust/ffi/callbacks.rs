@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! C-to-Rust trampolines (`l3ns_rs_*`, declared in `l3ns_shim.h`).
+//!
+//! Each one turns the raw arguments the shim passes into safe Rust types and
+//! calls the safe code in `control` and `hooks`. `data` is always the
+//! `State` pointer a registration in [`super::registration`] handed to C;
+//! that registration keeps the `State` alive until the callback can no
+//! longer run.
+
+use super::{bindings, NetCounters, NewTask, TaskId};
+use crate::{control, hooks, registry::State};
+use core::marker::PhantomData;
+use kernel::error::from_result;
+use kernel::ffi::c_void;
+
+/// # Safety
+///
+/// `data` must be the `State` pointer of a live registration.
+unsafe fn state<'a>(data: *mut c_void) -> &'a State {
+    // SAFETY: per the function contract, `data` points to a `State` kept
+    // alive by the registration's `Arc`.
+    unsafe { &*data.cast::<State>() }
+}
+
+/// # Safety
+///
+/// Called by the `start` debugfs write handler: `data` as for [`state`],
+/// `buf` points to `len` readable bytes.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_start_write(data: *mut c_void, buf: *const u8, len: usize) -> isize {
+    // SAFETY: per the function contract.
+    let (state, input) = unsafe { (state(data), core::slice::from_raw_parts(buf, len)) };
+    from_result(|| {
+        let n = control::start_write(state, input)?;
+        Ok(isize::try_from(n).unwrap_or(isize::MAX))
+    })
+}
+
+/// # Safety
+///
+/// Called by the `info` show handler: `data` as for [`state`], `buf` points
+/// to `cap` writable bytes.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_info_format(data: *mut c_void, buf: *mut u8, cap: usize) -> isize {
+    // SAFETY: per the function contract.
+    let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
+    from_result(|| {
+        let n = control::info_format(state, out)?;
+        Ok(isize::try_from(n).unwrap_or(isize::MAX))
+    })
+}
+
+/// # Safety
+///
+/// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
+/// valid `struct l3ns_pkt`, `net` to the `struct l3ns_net` of the packet's
+/// network namespace (alive while its hooks are registered).
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_nf_hook(
+    data: *mut c_void,
+    pkt: *const bindings::l3ns_pkt,
+    net: *mut bindings::l3ns_net,
+) -> u32 {
+    // SAFETY: per the function contract.
+    let (state, pkt, counters) = unsafe { (state(data), &*pkt, NetCounters::from_raw(net)) };
+    let pkt = hooks::Packet {
+        saddr: pkt.saddr,
+        daddr: pkt.daddr,
+        protocol: pkt.protocol,
+        hook: hooks::Hook::from_raw(pkt.hook),
+        from_loopback: pkt.from_loopback != 0,
+    };
+    match hooks::nf_hook(state, &pkt, &counters) {
+        hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
+        hooks::Verdict::Drop => bindings::L3NS_NF_DROP,
+    }
+}
+
+/// # Safety
+///
+/// Called by the pernet `exit` callback, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.net_exit(net_inum);
+}
+
+/// # Safety
+///
+/// Called by the `sched_process_fork` probe: `data` as for [`state`],
+/// `parent` is `current`, `child` a new task that has not run yet.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_task_fork(data: *mut c_void, parent: *const c_void, child: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    let child = NewTask { ptr: child, _callback: PhantomData };
+    hooks::task_fork(state, TaskId(parent as usize), &child);
+}
+
+/// # Safety
+///
+/// Called by the `sched_process_free` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_task_free(data: *mut c_void, task: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    hooks::task_free(state, TaskId(task as usize));
+}
+
+/// # Safety
+///
+/// Called by the reaper work item, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_reap(data: *mut c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.reap();
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The FFI layer: the only part of l3ns with `unsafe`.
+//!
+//! It includes the bindings bindgen generates from `rust/shim/l3ns_shim.h`
+//! and turns them into safe types: registrations that unregister in `Drop`
+//! ([`registration`]), the C-to-Rust callback trampolines ([`callbacks`]), the
+//! task tag table ([`tags`]) and accessors for the calling task. Everything
+//! above this module is safe Rust.
+
+mod callbacks;
+pub(crate) mod registration;
+pub(crate) mod tags;
+
+pub(crate) use registration::{DebugfsTree, PernetHooks, Reaper, TaskProbes};
+
+/// Raw bindings to the C shim, generated at build time (never committed).
+#[allow(
+    dead_code,
+    missing_docs,
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    unreachable_pub,
+    clippy::all
+)]
+mod bindings {
+    include!("../bindings_generated.rs");
+}
+
+use crate::policy::nstable::NsTable;
+use core::sync::atomic::AtomicU64;
+
+// SAFETY: `NsTable` consists only of atomics and arrays of atomics; the
+// all-zero bit pattern is a valid, empty table (documented on the type).
+unsafe impl kernel::init::Zeroable for NsTable {}
+
+/// Module parameters (declared with `module_param` in the C shim, because
+/// the 6.12 `module!` macro has no parameters).
+pub(crate) mod params {
+    use super::bindings;
+
+    /// Most L3 namespaces alive at once.
+    pub(crate) fn max_namespaces() -> usize {
+        // SAFETY: reads a module parameter; no preconditions.
+        let n = unsafe { bindings::l3ns_c_param_max_namespaces() };
+        usize::try_from(n).unwrap_or(usize::MAX)
+    }
+
+    /// Most member tasks over all L3 namespaces.
+    pub(crate) fn max_tasks() -> u32 {
+        // SAFETY: reads a module parameter; no preconditions.
+        unsafe { bindings::l3ns_c_param_max_tasks() }
+    }
+}
+
+/// Identity of a task: its `task_struct` address, used only as a key and
+/// never dereferenced on the Rust side.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TaskId(usize);
+
+impl TaskId {
+    fn as_key(self) -> *const kernel::ffi::c_void {
+        self.0 as *const kernel::ffi::c_void
+    }
+}
+
+/// The calling task.
+pub(crate) fn current_task() -> TaskId {
+    // SAFETY: returns `current`; no preconditions.
+    TaskId(unsafe { bindings::l3ns_c_current() } as usize)
+}
+
+/// PID (in the caller's pid namespace view of init) of the calling task, for logs.
+pub(crate) fn current_pid() -> i32 {
+    // SAFETY: no preconditions.
+    unsafe { bindings::l3ns_c_current_pid() }
+}
+
+/// Whether the caller has `CAP_NET_ADMIN` over its network namespace.
+#[allow(dead_code)]
+pub(crate) fn capable_net_admin() -> bool {
+    // SAFETY: no preconditions; called in process context.
+    unsafe { bindings::l3ns_c_capable_net_admin() }
+}
+
+/// May a rate-limited log line be printed now?
+pub(crate) fn log_ratelimit() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { bindings::l3ns_c_log_ratelimit() }
+}
+
+/// What `info` shows of the caller's nsproxy and L2 network namespace.
+pub(crate) struct TaskNs {
+    nsproxy: [u8; 24],
+    /// `current->nsproxy->count`.
+    pub(crate) nsproxy_refcnt: u32,
+    /// Inode number of the caller's network namespace.
+    pub(crate) net_inum: u32,
+    /// `current->nsproxy->net_ns->ns.count`.
+    pub(crate) net_refcnt: u32,
+}
+
+impl TaskNs {
+    /// The hashed `%p` of the nsproxy (no kernel address).
+    pub(crate) fn nsproxy(&self) -> &str {
+        let len = self.nsproxy.iter().position(|&b| b == 0).unwrap_or(self.nsproxy.len());
+        core::str::from_utf8(&self.nsproxy[..len]).unwrap_or("?")
+    }
+}
+
+/// Reads the caller's namespaces. Process context only.
+pub(crate) fn current_task_ns() -> TaskNs {
+    let mut raw = bindings::l3ns_task_ns::default();
+    // SAFETY: `raw` is a valid, writable `struct l3ns_task_ns`; the caller is
+    // a live task in process context, so `current->nsproxy` is valid.
+    unsafe { bindings::l3ns_c_current_task_ns(&mut raw) };
+    TaskNs {
+        nsproxy: raw.nsproxy,
+        nsproxy_refcnt: raw.nsproxy_refcnt,
+        net_inum: raw.net_inum,
+        net_refcnt: raw.net_refcnt,
+    }
+}
+
+/// Per network namespace counters (`struct l3ns_net`), updated atomically.
+pub(crate) struct NetCounters<'a> {
+    /// IPv4 packets seen at PRE_ROUTING.
+    pub(crate) pre_routing: &'a AtomicU64,
+    /// IPv4 packets seen at LOCAL_OUT.
+    pub(crate) local_out: &'a AtomicU64,
+}
+
+impl NetCounters<'_> {
+    /// # Safety
+    ///
+    /// `net` must point to a live, 8-byte aligned `struct l3ns_net` that is
+    /// only accessed atomically, for the whole lifetime `'a`.
+    unsafe fn from_raw<'a>(net: *mut bindings::l3ns_net) -> NetCounters<'a> {
+        // SAFETY: per the function contract; the fields are `u64` accessed
+        // only through these atomics.
+        unsafe {
+            NetCounters {
+                pre_routing: AtomicU64::from_ptr(core::ptr::addr_of_mut!((*net).pre_routing_packets)),
+                local_out: AtomicU64::from_ptr(core::ptr::addr_of_mut!((*net).local_out_packets)),
+            }
+        }
+    }
+}
+
+/// Calls `f` with the counters of the caller's network namespace.
+pub(crate) fn with_current_net<R>(f: impl FnOnce(&NetCounters<'_>) -> R) -> R {
+    // SAFETY: the pernet subsystem is registered while the module's entry
+    // points exist, and the caller's netns outlives this call (the task
+    // holds it through its nsproxy), so the pointer stays valid during `f`.
+    let counters = unsafe { NetCounters::from_raw(bindings::l3ns_c_current_net()) };
+    f(&counters)
+}
+
+/// A task that `sched_process_fork` just created and that has not run yet.
+pub(crate) struct NewTask<'a> {
+    ptr: *const kernel::ffi::c_void,
+    _callback: core::marker::PhantomData<&'a ()>,
+}
+
+impl NewTask<'_> {
+    /// Its identity.
+    pub(crate) fn id(&self) -> TaskId {
+        TaskId(self.ptr as usize)
+    }
+
+    /// Kills it before it runs (fail-closed inheritance).
+    pub(crate) fn kill(&self) {
+        // SAFETY: `ptr` is the child of the fork tracepoint currently running
+        // (see `callbacks`), which holds a reference on it.
+        unsafe { bindings::l3ns_c_kill_task(self.ptr) }
+    }
+}
+
+/// Errno values the 6.12 `kernel::error::code` list lacks.
+pub(crate) mod errno {
+    use kernel::error::Error;
+
+    /// `EOPNOTSUPP`.
+    pub(crate) fn eopnotsupp() -> Error {
+        Error::from_errno(-95)
+    }
+}

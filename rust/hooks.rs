@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-packet and per-task callbacks (safe Rust; reached through
+//! `ffi::callbacks`). Nothing here takes a lock.
+
+use crate::ffi::{NetCounters, NewTask, TaskId};
+use crate::registry::State;
+use core::sync::atomic::Ordering;
+
+/// The netfilter hook a packet is at.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Hook {
+    /// `NF_INET_PRE_ROUTING`: received, before the routing decision.
+    PreRouting,
+    /// `NF_INET_LOCAL_OUT`: sent by a local socket.
+    LocalOut,
+    /// A hook l3ns does not register.
+    Other,
+}
+
+impl Hook {
+    /// From `enum nf_inet_hooks`.
+    pub(crate) fn from_raw(hook: u8) -> Self {
+        match hook {
+            0 => Hook::PreRouting,
+            3 => Hook::LocalOut,
+            _ => Hook::Other,
+        }
+    }
+}
+
+/// What a hook sees of an IPv4 packet.
+pub(crate) struct Packet {
+    /// Where the packet is.
+    pub(crate) hook: Hook,
+}
+
+/// A netfilter verdict.
+pub(crate) enum Verdict {
+    /// Let the packet go on.
+    Accept,
+    /// Drop it.
+    #[allow(dead_code)]
+    Drop,
+}
+
+/// Called for every IPv4 packet at PRE_ROUTING and LOCAL_OUT.
+pub(crate) fn nf_hook(_state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Verdict {
+    match pkt.hook {
+        Hook::PreRouting => net.pre_routing.fetch_add(1, Ordering::Relaxed),
+        Hook::LocalOut => net.local_out.fetch_add(1, Ordering::Relaxed),
+        Hook::Other => 0,
+    };
+    Verdict::Accept
+}
+
+/// `sched_process_fork`: children of members join their namespace.
+pub(crate) fn task_fork(state: &State, parent: TaskId, child: &NewTask<'_>) {
+    state.task_fork(parent, child);
+}
+
+/// `sched_process_free`: a task is gone.
+pub(crate) fn task_free(state: &State, task: TaskId) {
+    state.task_free(task);
+}

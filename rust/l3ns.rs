@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! l3ns: L3 network namespaces (Daniel Lezcano's 2007 design) as a loadable
+//! Rust-for-Linux module for an unmodified Linux 6.12.
+//!
+//! An L3 namespace is a light child of an L2 network namespace: it shares the
+//! parent's devices and routes. `echo 3 > /sys/kernel/debug/net_ns/start`
+//! moves the writer into a new one; `cat net_ns/info` describes the reader's
+//! namespace. See `Documentation/` for the design and the semantics.
+//!
+//! Layout: [`ffi`] is the only module with `unsafe` (bindgen output, safe
+//! registration types, C callback trampolines); [`control`], [`registry`]
+//! and [`hooks`] are safe Rust; `policy` is the `no_std` core shared with the
+//! host test crate.
+
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+mod control;
+mod ffi;
+mod hooks;
+mod kunit_cases;
+mod registry;
+
+/// The policy core: no `unsafe`, no allocation; also built on the host.
+#[forbid(unsafe_code)]
+#[path = "policy"]
+mod policy {
+    pub(crate) mod nstable;
+    pub(crate) mod parse;
+}
+
+use ffi::{DebugfsTree, PernetHooks, Reaper, TaskProbes};
+use registry::State;
+
+module! {
+    type: L3ns,
+    name: "l3ns",
+    author: "l3ns developers",
+    description: "L3 network namespaces (address-based isolation) for Linux 6.12",
+    license: "GPL",
+}
+
+/// The loaded module.
+///
+/// Fields drop in declaration order: every entry point (debugfs files,
+/// netfilter hooks, tracepoint probes, the reaper work) is gone before the
+/// `state` they point to is freed.
+struct L3ns {
+    _debugfs: DebugfsTree,
+    _hooks: PernetHooks,
+    _probes: TaskProbes,
+    _reaper: Reaper,
+    state: Arc<State>,
+}
+
+impl kernel::Module for L3ns {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let state = Arc::pin_init(State::new(ffi::params::max_namespaces()), GFP_KERNEL)?;
+        let reaper = Reaper::new(&state)?;
+        let probes = TaskProbes::register(&state)?;
+        let hooks = PernetHooks::register(&state)?;
+        let debugfs = DebugfsTree::create(&state)?;
+        pr_info!(
+            "l3ns: loaded (max_namespaces={}, max_tasks={})\n",
+            state.table.limit(),
+            ffi::params::max_tasks()
+        );
+        Ok(L3ns { _debugfs: debugfs, _hooks: hooks, _probes: probes, _reaper: reaper, state })
+    }
+}
+
+impl Drop for L3ns {
+    fn drop(&mut self) {
+        // Runs before the fields drop; the fields then tear down in order.
+        pr_info!("l3ns: unloading ({} L3 namespaces live)\n", self.state.table.live());
+    }
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Which L3 namespace owns which IPv4 address: `(L2 netns, address) -> slot`.
+//!
+//! Looked up on the packet path (demux by destination, source checks) and on
+//! bind/connect, so reads take no lock: a fixed open-addressing table of
+//! atomics, each entry guarded by its own sequence counter (a seqlock read
+//! side: retry if a writer was active). Writers (taking and returning
+//! addresses, process context) are serialized by the caller's writer lock,
+//! shown by the `Writer` token.
+//!
+//! Deletion never leaves a tombstone in front of an empty slot (it empties
+//! the run back to the last live entry instead), so lookups of absent keys
+//! stay short however many addresses come and go.
+
+use crate::nstable::Writer;
+use core::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
+
+/// Entries in the table; the `max_addrs` limit keeps the load at or below 1/2.
+pub const CAPACITY: usize = 1024;
+
+/// Most addresses owned at once over all namespaces.
+pub const MAX_ADDRS: usize = CAPACITY / 2;
+
+const EMPTY: u64 = 0;
+const TOMB: u64 = u64::MAX;
+
+/// An address in an L2 network namespace (host byte order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddrKey {
+    /// Inode number of the L2 network namespace the address lives in.
+    pub net: u32,
+    /// The IPv4 address.
+    pub addr: u32,
+}
+
+impl AddrKey {
+    /// Packed form; never `EMPTY` or `TOMB` because `net` is never 0 or
+    /// `u32::MAX` (proc inode numbers start at 0xF0000000 and end below it).
+    fn pack(self) -> u64 {
+        (u64::from(self.net) << 32) | u64::from(self.addr)
+    }
+
+    fn home(self) -> usize {
+        // Fibonacci hashing of the packed key; CAPACITY is a power of two.
+        let h = self.pack().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - CAPACITY.trailing_zeros())) as usize
+    }
+}
+
+/// Who owns an address and with which prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// Slot index of the owning L3 namespace.
+    pub slot: u16,
+    /// Prefix length of the address on its device.
+    pub prefix_len: u8,
+}
+
+impl Owner {
+    fn pack(self) -> u32 {
+        (u32::from(self.slot) << 8) | u32::from(self.prefix_len)
+    }
+
+    fn unpack(v: u32) -> Self {
+        Owner { slot: (v >> 8) as u16, prefix_len: (v & 0xff) as u8 }
+    }
+}
+
+struct Entry {
+    seq: AtomicU32,
+    key: AtomicU64,
+    owner: AtomicU32,
+}
+
+impl Entry {
+    const fn new() -> Self {
+        Entry { seq: AtomicU32::new(0), key: AtomicU64::new(EMPTY), owner: AtomicU32::new(0) }
+    }
+
+    /// A consistent `(key, owner)` snapshot.
+    fn read(&self) -> (u64, u32) {
+        loop {
+            let s1 = self.seq.load(Ordering::Acquire);
+            if s1 & 1 != 0 {
+                core::hint::spin_loop();
+                continue;
+            }
+            let key = self.key.load(Ordering::Relaxed);
+            let owner = self.owner.load(Ordering::Relaxed);
+            fence(Ordering::Acquire);
+            if self.seq.load(Ordering::Relaxed) == s1 {
+                return (key, owner);
+            }
+        }
+    }
+
+    /// Writer side; the caller holds the writer lock.
+    fn write(&self, key: u64, owner: u32) {
+        let s = self.seq.load(Ordering::Relaxed);
+        self.seq.store(s.wrapping_add(1), Ordering::Relaxed);
+        fence(Ordering::Release);
+        self.key.store(key, Ordering::Relaxed);
+        self.owner.store(owner, Ordering::Relaxed);
+        self.seq.store(s.wrapping_add(2), Ordering::Release);
+    }
+}
+
+/// Why an address could not be assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrError {
+    /// Another namespace owns it.
+    Owned(Owner),
+    /// `MAX_ADDRS` addresses are owned already.
+    Full,
+}
+
+/// The address ownership table. All-zero is a valid empty table.
+pub struct AddrTable {
+    entries: [Entry; CAPACITY],
+    live: AtomicU32,
+}
+
+impl Default for AddrTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AddrTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        AddrTable { entries: [const { Entry::new() }; CAPACITY], live: AtomicU32::new(0) }
+    }
+
+    fn probe(&self, key: AddrKey) -> impl Iterator<Item = (usize, &Entry)> {
+        let home = key.home();
+        (0..CAPACITY).map(move |i| {
+            let idx = (home + i) & (CAPACITY - 1);
+            (idx, &self.entries[idx])
+        })
+    }
+
+    /// The owner of `key`, if a child namespace owns it. Lock-free.
+    pub fn lookup(&self, key: AddrKey) -> Option<Owner> {
+        let want = key.pack();
+        for (_, e) in self.probe(key) {
+            match e.read() {
+                (EMPTY, _) => return None,
+                (k, owner) if k == want => return Some(Owner::unpack(owner)),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Gives `key` to `owner`. Taking an address the same namespace already
+    /// owns just updates its prefix length.
+    pub fn insert(&self, _w: &Writer, key: AddrKey, owner: Owner) -> Result<(), AddrError> {
+        let want = key.pack();
+        let mut free = None;
+        for (idx, e) in self.probe(key) {
+            let (k, o) = e.read();
+            if k == want {
+                let cur = Owner::unpack(o);
+                if cur.slot != owner.slot {
+                    return Err(AddrError::Owned(cur));
+                }
+                e.write(want, owner.pack());
+                return Ok(());
+            }
+            if k == TOMB && free.is_none() {
+                free = Some(idx);
+            }
+            if k == EMPTY {
+                free.get_or_insert(idx);
+                break;
+            }
+        }
+        if self.live.load(Ordering::Relaxed) as usize >= MAX_ADDRS {
+            return Err(AddrError::Full);
+        }
+        let idx = free.ok_or(AddrError::Full)?;
+        self.entries[idx].write(want, owner.pack());
+        self.live.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Takes `key` away from whoever owns it; returns the old owner.
+    pub fn remove(&self, _w: &Writer, key: AddrKey) -> Option<Owner> {
+        let want = key.pack();
+        let (idx, owner) = self.probe(key).find_map(|(idx, e)| match e.read() {
+            (EMPTY, _) => Some((usize::MAX, 0)),
+            (k, o) if k == want => Some((idx, o)),
+            _ => None,
+        })?;
+        if idx == usize::MAX {
+            return None;
+        }
+        self.vacate(idx);
+        self.live.fetch_sub(1, Ordering::Relaxed);
+        Some(Owner::unpack(owner))
+    }
+
+    /// Frees entry `idx`: a tombstone if a probe run continues after it,
+    /// else empty, emptying any tombstones just before it too. A reader
+    /// looking for a key beyond an empty slot cannot exist (its run would
+    /// have to cross the empty slot), so this never hides a live entry.
+    fn vacate(&self, idx: usize) {
+        let next = (idx + 1) & (CAPACITY - 1);
+        if self.entries[next].read().0 != EMPTY {
+            self.entries[idx].write(TOMB, 0);
+            return;
+        }
+        self.entries[idx].write(EMPTY, 0);
+        let mut i = idx;
+        loop {
+            i = (i + CAPACITY - 1) & (CAPACITY - 1);
+            if i == idx || self.entries[i].read().0 != TOMB {
+                break;
+            }
+            self.entries[i].write(EMPTY, 0);
+        }
+    }
+
+    /// Removes every address owned by `slot`, reporting each.
+    pub fn remove_owner(&self, w: &Writer, slot: u16, mut removed: impl FnMut(AddrKey, Owner)) {
+        for idx in 0..CAPACITY {
+            let (k, o) = self.entries[idx].read();
+            if k == EMPTY || k == TOMB || Owner::unpack(o).slot != slot {
+                continue;
+            }
+            let key = AddrKey { net: (k >> 32) as u32, addr: k as u32 };
+            if let Some(owner) = self.remove(w, key) {
+                removed(key, owner);
+            }
+        }
+    }
+
+    /// Calls `f` for every owned address (any order).
+    pub fn for_each(&self, mut f: impl FnMut(AddrKey, Owner)) {
+        for e in &self.entries {
+            match e.read() {
+                (EMPTY, _) | (TOMB, _) => {}
+                (k, o) => f(AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o)),
+            }
+        }
+    }
+
+    /// Number of owned addresses.
+    pub fn len(&self) -> usize {
+        self.live.load(Ordering::Relaxed) as usize
+    }
+
+    /// Whether no address is owned.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entries that are not empty (live + tombstones); for tests and `info`.
+    pub fn occupied(&self) -> usize {
+        self.entries.iter().filter(|e| e.read().0 != EMPTY).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::boxed::Box;
+
+    const NET: u32 = 0xF000_0000;
+    fn k(addr: u32) -> AddrKey {
+        AddrKey { net: NET, addr }
+    }
+    fn o(slot: u16) -> Owner {
+        Owner { slot, prefix_len: 24 }
+    }
+
+    #[test]
+    fn ownership_is_exclusive() {
+        let t = Box::new(AddrTable::new());
+        let w = Writer::assume_locked();
+        assert_eq!(t.lookup(k(0x0a00_0002)), None);
+        t.insert(&w, k(0x0a00_0002), o(1)).unwrap();
+        assert_eq!(t.lookup(k(0x0a00_0002)), Some(o(1)));
+        assert_eq!(t.insert(&w, k(0x0a00_0002), o(2)), Err(AddrError::Owned(o(1))));
+        t.insert(&w, k(0x0a00_0002), Owner { slot: 1, prefix_len: 16 }).unwrap();
+        assert_eq!(t.lookup(k(0x0a00_0002)).map(|o| o.prefix_len), Some(16));
+        assert_eq!(t.lookup(AddrKey { net: NET + 1, addr: 0x0a00_0002 }), None, "per L2 netns");
+        assert_eq!(t.remove(&w, k(0x0a00_0002)), Some(Owner { slot: 1, prefix_len: 16 }));
+        assert_eq!(t.lookup(k(0x0a00_0002)), None);
+        assert_eq!(t.remove(&w, k(0x0a00_0002)), None);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn churn_leaves_no_tombstones_behind() {
+        let t = Box::new(AddrTable::new());
+        let w = Writer::assume_locked();
+        for round in 0..50u32 {
+            for i in 0..300u32 {
+                t.insert(&w, k(round * 1000 + i), o((i % 7) as u16)).unwrap();
+            }
+            for i in 0..300u32 {
+                assert_eq!(t.lookup(k(round * 1000 + i)), Some(o((i % 7) as u16)));
+            }
+            for i in 0..300u32 {
+                assert!(t.remove(&w, k(round * 1000 + i)).is_some());
+            }
+            assert_eq!(t.occupied(), 0, "round {round}");
+        }
+    }
+
+    #[test]
+    fn limit_and_remove_owner() {
+        let t = Box::new(AddrTable::new());
+        let w = Writer::assume_locked();
+        for i in 0..MAX_ADDRS as u32 {
+            t.insert(&w, k(i), o((i % 3) as u16)).unwrap();
+        }
+        assert_eq!(t.insert(&w, k(u32::MAX - 1), o(0)), Err(AddrError::Full));
+        let mut n = 0;
+        t.remove_owner(&w, 1, |_, owner| {
+            assert_eq!(owner.slot, 1);
+            n += 1;
+        });
+        assert_eq!(n, MAX_ADDRS / 3 + usize::from(MAX_ADDRS % 3 > 1));
+        assert_eq!(t.len(), MAX_ADDRS - n);
+        let mut seen = 0;
+        t.for_each(|_, owner| {
+            assert_ne!(owner.slot, 1);
+            seen += 1;
+        });
+        assert_eq!(seen, t.len());
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The module's state: the L3 namespace table, its writer lock, and the
+//! membership rules built on the task tags.
+//!
+//! Lock-free paths (fork/free probes, netfilter hooks) only touch the
+//! table's atomics and the tag table. Creating and reaping namespaces take
+//! `writer`, in process context only.
+
+use crate::ffi::{self, tags::TaskTags, Reaper, TaskId};
+use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
+use kernel::prelude::*;
+use kernel::sync::Mutex;
+use kernel::{new_mutex, sync::lock::mutex::MutexGuard};
+
+/// Everything the hooks and handlers share. Lives in an `Arc` held by the
+/// module and by every registration.
+#[pin_data(PinnedDrop)]
+pub(crate) struct State {
+    /// The live L3 namespaces.
+    pub(crate) table: NsTable,
+    /// Serializes creating and reaping namespaces.
+    #[pin]
+    writer: Mutex<()>,
+}
+
+/// The tag a task or socket of slot `index` carries.
+pub(crate) fn tag_of(index: usize) -> Option<u32> {
+    u32::try_from(index).ok()?.checked_add(1)
+}
+
+/// The slot a tag names.
+pub(crate) fn index_of(tag: u32) -> Option<usize> {
+    usize::try_from(tag.checked_sub(1)?).ok()
+}
+
+impl State {
+    /// An empty state admitting `max_namespaces` live namespaces.
+    pub(crate) fn new(max_namespaces: usize) -> impl PinInit<Self, Error> {
+        try_pin_init!(State {
+            table <- kernel::init::zeroed(),
+            writer <- new_mutex!(()),
+        })
+        .pin_chain(move |s| {
+            s.table.set_limit(max_namespaces);
+            Ok(())
+        })
+    }
+
+    fn lock(&self) -> (MutexGuard<'_, ()>, Writer) {
+        let guard = self.writer.lock();
+        (guard, Writer::assume_locked())
+    }
+
+    /// The L3 namespace `task` belongs to.
+    pub(crate) fn ns_of(&self, task: TaskId) -> Option<NsView> {
+        self.table.view(index_of(TaskTags::get(task)?)?)
+    }
+
+    /// Creates an L3 namespace under the L2 namespace `parent_net` and makes
+    /// `task` its first member.
+    pub(crate) fn create(&self, task: TaskId, parent_net: u32) -> Result<NsView> {
+        let (_guard, w) = self.lock();
+        let ns = self.table.create(&w, parent_net).map_err(|e| match e {
+            TableError::Full | TableError::IdsExhausted => ENOSPC,
+        })?;
+        let tagged = tag_of(ns.index).ok_or(EINVAL).and_then(|tag| TaskTags::set(task, tag));
+        if let Err(e) = tagged {
+            self.table.member_put(ns.index);
+            self.table.reap_empty(&w, |_| {});
+            return Err(e);
+        }
+        Ok(ns)
+    }
+
+    /// A member forked: the child joins its parent's namespace before it
+    /// runs, or is killed if it cannot be tagged (fail closed).
+    pub(crate) fn task_fork(&self, parent: TaskId, child: &ffi::NewTask<'_>) {
+        let Some(tag) = TaskTags::get(parent) else { return };
+        let Some(index) = index_of(tag) else { return };
+        let joined = self.table.member_get(index) && {
+            let set = TaskTags::set(child.id(), tag);
+            if set.is_err() {
+                // The parent is still a member: this never empties the namespace.
+                self.table.member_put(index);
+            }
+            set.is_ok()
+        };
+        if !joined {
+            child.kill();
+            self.table.count_refusal(index);
+            if ffi::log_ratelimit() {
+                pr_warn!("l3ns: could not tag a new member task (max_tasks or memory); killed it\n");
+            }
+        }
+    }
+
+    /// A task was freed: drop its membership.
+    pub(crate) fn task_free(&self, task: TaskId) {
+        let Some(index) = TaskTags::del(task).and_then(index_of) else { return };
+        if self.table.member_put(index) {
+            Reaper::kick();
+        }
+    }
+
+    /// Reaps namespaces with no members and no sockets (process context).
+    pub(crate) fn reap(&self) {
+        let (_guard, w) = self.lock();
+        self.table.reap_empty(&w, |ns| {
+            pr_info!(
+                "l3ns: L3 namespace {} released: no members or sockets left (parent net_ns {})\n",
+                ns.id,
+                ns.parent
+            );
+        });
+    }
+
+    /// The L2 namespace `net_inum` is being destroyed: its children go too.
+    pub(crate) fn net_exit(&self, net_inum: u32) {
+        let (_guard, w) = self.lock();
+        self.table.reap_children(&w, Some(net_inum), |ns| {
+            pr_info!("l3ns: L3 namespace {} released: parent net_ns {} exited\n", ns.id, net_inum);
+        });
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for State {
+    fn drop(self: Pin<&mut Self>) {
+        // Every registration is gone (they hold `Arc`s to us): no probe can
+        // add a tag any more.
+        TaskTags::clear();
+        let w = Writer::assume_locked();
+        let mut n = 0;
+        self.table.reap_children(&w, None, |ns| {
+            n += 1;
+            pr_info!(
+                "l3ns: unload: L3 namespace {} dissolved ({} members, {} sockets); addresses stay with net_ns {}\n",
+                ns.id,
+                ns.members,
+                ns.sockets,
+                ns.parent
+            );
+        });
+        pr_info!(
+            "l3ns: unloaded: {} namespaces dissolved, {} task tags left, {} namespaces left\n",
+            n,
+            TaskTags::count(),
+            self.table.live()
+        );
+    }
+}

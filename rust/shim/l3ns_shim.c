@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l3ns C shim: the parts of l3ns that Rust cannot reach on 6.12 — static
+ * inline helpers, file_operations and pernet_operations tables, unexported
+ * tracepoints, module parameters and a pointer-keyed RCU tag table.
+ * No policy lives here: every decision is made by the l3ns_rs_* callbacks.
+ * See Documentation/design.rst for each mechanism and its teardown.
+ */
+#include <linux/debugfs.h>
+#include <linux/hash.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/nsproxy.h>
+#include <linux/ratelimit.h>
+#include <linux/rculist.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "l3ns_shim.h"
+
+/* ---- module parameters --------------------------------------------------- */
+
+static unsigned int max_namespaces = 64;
+module_param(max_namespaces, uint, 0444);
+MODULE_PARM_DESC(max_namespaces, "Most L3 namespaces alive at once (1-256, default 64)");
+
+static unsigned int max_tasks = 65536;
+module_param(max_tasks, uint, 0444);
+MODULE_PARM_DESC(max_tasks, "Most member tasks over all L3 namespaces (default 65536)");
+
+u32 l3ns_c_param_max_namespaces(void) { return max_namespaces; }
+u32 l3ns_c_param_max_tasks(void) { return max_tasks; }
+
+/* ---- debugfs: net_ns/{start,info} ---------------------------------------- */
+
+/* Larger than any valid command: the Rust parser reports malformed input,
+ * only absurd sizes are cut here. */
+#define L3NS_WRITE_MAX	256
+#define L3NS_INFO_BUF	PAGE_SIZE
+
+static struct dentry *l3ns_dir;
+
+static ssize_t start_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	char buf[L3NS_WRITE_MAX];
+
+	if (len > sizeof(buf)) {
+		pr_info_ratelimited("l3ns: start: write of %zu bytes refused (EINVAL)\n", len);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	return l3ns_rs_start_write(file->private_data, buf, len);
+}
+
+static const struct file_operations start_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = start_write,
+	.llseek = no_llseek,
+};
+
+static int info_show(struct seq_file *m, void *v)
+{
+	u8 *buf = kmalloc(L3NS_INFO_BUF, GFP_KERNEL);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = l3ns_rs_info_format(m->private, buf, L3NS_INFO_BUF);
+	if (n > 0)
+		seq_write(m, buf, n);
+	kfree(buf);
+	return n < 0 ? n : 0;
+}
+
+static int info_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, info_show, inode->i_private);
+}
+
+static const struct file_operations info_fops = {
+	.owner = THIS_MODULE,
+	.open = info_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+int l3ns_c_debugfs_create(void *data)
+{
+	struct dentry *dir = debugfs_create_dir("net_ns", NULL);
+
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	debugfs_create_file("start", 0666, dir, data, &start_fops);
+	debugfs_create_file("info", 0444, dir, data, &info_fops);
+	l3ns_dir = dir;
+	return 0;
+}
+
+void l3ns_c_debugfs_remove(void)
+{
+	/* Waits for handlers in progress (debugfs proxy fops). */
+	debugfs_remove(l3ns_dir);
+	l3ns_dir = NULL;
+}
+
+/* ---- netfilter hooks in every network namespace ------------------------- */
+
+static unsigned int l3ns_net_id __read_mostly;
+static void *l3ns_nf_data;
+
+static bool dev_is_loopback(const struct net_device *dev)
+{
+	return dev && (dev->flags & IFF_LOOPBACK);
+}
+
+static unsigned int l3ns_nf_hookfn(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct l3ns_pkt pkt = {
+		.saddr = ntohl(iph->saddr),
+		.daddr = ntohl(iph->daddr),
+		.protocol = iph->protocol,
+		.hook = state->hook,
+		.from_loopback = dev_is_loopback(state->in) || dev_is_loopback(state->out),
+	};
+	struct l3ns_net *ln = net_generic(state->net, l3ns_net_id);
+
+	return l3ns_rs_nf_hook(priv, &pkt, ln) == L3NS_NF_ACCEPT ? NF_ACCEPT : NF_DROP;
+}
+
+static struct nf_hook_ops l3ns_nf_ops[] = {
+	{
+		.hook = l3ns_nf_hookfn,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+	{
+		.hook = l3ns_nf_hookfn,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+};
+
+static int __net_init l3ns_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, l3ns_nf_ops, ARRAY_SIZE(l3ns_nf_ops));
+}
+
+static void __net_exit l3ns_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, l3ns_nf_ops, ARRAY_SIZE(l3ns_nf_ops));
+	l3ns_rs_net_exit(l3ns_nf_data, net->ns.inum);
+}
+
+static struct pernet_operations l3ns_net_ops = {
+	.init = l3ns_net_init,
+	.exit = l3ns_net_exit,
+	.id = &l3ns_net_id,
+	.size = sizeof(struct l3ns_net),
+};
+
+int l3ns_c_pernet_register(void *data)
+{
+	int i;
+
+	l3ns_nf_data = data;
+	for (i = 0; i < ARRAY_SIZE(l3ns_nf_ops); i++)
+		l3ns_nf_ops[i].priv = data;
+	return register_pernet_subsys(&l3ns_net_ops);
+}
+
+void l3ns_c_pernet_unregister(void)
+{
+	unregister_pernet_subsys(&l3ns_net_ops);
+	/* Hooks may still run on other CPUs until a grace period passes. */
+	synchronize_net();
+}
+
+/* ---- task lifetime tracepoints ------------------------------------------ */
+
+static struct tracepoint *tp_fork, *tp_free;
+static void *l3ns_tp_data;
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_fork"))
+		tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_free"))
+		tp_free = tp;
+}
+
+static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
+{
+	l3ns_rs_task_fork(data, parent, child);
+}
+
+static void probe_free(void *data, struct task_struct *task)
+{
+	l3ns_rs_task_free(data, task);
+}
+
+int l3ns_c_task_probes_register(void *data)
+{
+	int err;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	if (!tp_fork || !tp_free) {
+		pr_err("l3ns: sched_process_fork/free tracepoints not found\n");
+		return -ENOENT;
+	}
+	l3ns_tp_data = data;
+	err = tracepoint_probe_register(tp_fork, probe_fork, data);
+	if (err)
+		return err;
+	err = tracepoint_probe_register(tp_free, probe_free, data);
+	if (err) {
+		tracepoint_probe_unregister(tp_fork, probe_fork, data);
+		tracepoint_synchronize_unregister();
+	}
+	return err;
+}
+
+void l3ns_c_task_probes_unregister(void)
+{
+	tracepoint_probe_unregister(tp_free, probe_free, l3ns_tp_data);
+	tracepoint_probe_unregister(tp_fork, probe_fork, l3ns_tp_data);
+	tracepoint_synchronize_unregister();
+}
+
+/* ---- reaper work ---------------------------------------------------------- */
+
+static struct work_struct l3ns_reap_work;
+static void *l3ns_reap_data;
+
+static void l3ns_reap_fn(struct work_struct *work)
+{
+	l3ns_rs_reap(l3ns_reap_data);
+}
+
+void l3ns_c_reaper_init(void *data)
+{
+	l3ns_reap_data = data;
+	INIT_WORK(&l3ns_reap_work, l3ns_reap_fn);
+}
+
+void l3ns_c_reaper_kick(void)
+{
+	schedule_work(&l3ns_reap_work);
+}
+
+void l3ns_c_reaper_stop(void)
+{
+	cancel_work_sync(&l3ns_reap_work);
+}
+
+/* ---- pointer-keyed tag table (RCU readers, one bh-safe writer lock) ------ */
+
+#define L3NS_TAG_BITS 10
+
+struct l3ns_tag {
+	struct hlist_node node;
+	const void *key;
+	u32 value;
+	struct rcu_head rcu;
+};
+
+static struct hlist_head l3ns_tags[L3NS_TAG_KINDS][1 << L3NS_TAG_BITS];
+static atomic_t l3ns_tag_counts[L3NS_TAG_KINDS];
+static DEFINE_SPINLOCK(l3ns_tag_lock);
+
+static struct hlist_head *tag_bucket(u32 kind, const void *key)
+{
+	return &l3ns_tags[kind][hash_ptr(key, L3NS_TAG_BITS)];
+}
+
+static u32 tag_limit(u32 kind)
+{
+	return kind == L3NS_TAG_TASK ? max_tasks : 0;
+}
+
+int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
+{
+	struct l3ns_tag *tag, *old;
+	int err = 0;
+
+	if (kind >= L3NS_TAG_KINDS || !value)
+		return -EINVAL;
+	tag = kmalloc(sizeof(*tag), GFP_NOWAIT | __GFP_NOWARN);
+	if (!tag)
+		return -ENOMEM;
+	tag->key = key;
+	tag->value = value;
+	spin_lock_bh(&l3ns_tag_lock);
+	hlist_for_each_entry(old, tag_bucket(kind, key), node) {
+		if (old->key == key) {
+			err = -EEXIST;
+			goto out;
+		}
+	}
+	if (atomic_read(&l3ns_tag_counts[kind]) >= tag_limit(kind)) {
+		err = -ENOSPC;
+		goto out;
+	}
+	hlist_add_head_rcu(&tag->node, tag_bucket(kind, key));
+	atomic_inc(&l3ns_tag_counts[kind]);
+	tag = NULL;
+out:
+	spin_unlock_bh(&l3ns_tag_lock);
+	kfree(tag);
+	return err;
+}
+
+u32 l3ns_c_tag_get(u32 kind, const void *key)
+{
+	struct l3ns_tag *tag;
+	u32 value = 0;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return 0;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(tag, tag_bucket(kind, key), node) {
+		if (tag->key == key) {
+			value = tag->value;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return value;
+}
+
+u32 l3ns_c_tag_del(u32 kind, const void *key)
+{
+	struct l3ns_tag *tag;
+	u32 value = 0;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return 0;
+	spin_lock_bh(&l3ns_tag_lock);
+	hlist_for_each_entry(tag, tag_bucket(kind, key), node) {
+		if (tag->key == key) {
+			value = tag->value;
+			hlist_del_rcu(&tag->node);
+			atomic_dec(&l3ns_tag_counts[kind]);
+			kfree_rcu(tag, rcu);
+			break;
+		}
+	}
+	spin_unlock_bh(&l3ns_tag_lock);
+	return value;
+}
+
+u32 l3ns_c_tag_count(u32 kind)
+{
+	return kind < L3NS_TAG_KINDS ? atomic_read(&l3ns_tag_counts[kind]) : 0;
+}
+
+void l3ns_c_tag_clear(u32 kind)
+{
+	struct hlist_node *tmp;
+	struct l3ns_tag *tag;
+	int b;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return;
+	spin_lock_bh(&l3ns_tag_lock);
+	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
+		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node) {
+			hlist_del_rcu(&tag->node);
+			atomic_dec(&l3ns_tag_counts[kind]);
+			kfree_rcu(tag, rcu);
+		}
+	}
+	spin_unlock_bh(&l3ns_tag_lock);
+}
+
+/* ---- the calling task ---------------------------------------------------- */
+
+const void *l3ns_c_current(void)
+{
+	return current;
+}
+
+int l3ns_c_current_pid(void)
+{
+	return task_pid_nr(current);
+}
+
+void l3ns_c_current_task_ns(struct l3ns_task_ns *out)
+{
+	/* current->nsproxy is only changed by current itself. */
+	struct nsproxy *nsp = current->nsproxy;
+	struct net *net = nsp->net_ns;
+
+	snprintf(out->nsproxy, sizeof(out->nsproxy), "%p", nsp);
+	out->nsproxy_refcnt = refcount_read(&nsp->count);
+	out->net_inum = net->ns.inum;
+	out->net_refcnt = refcount_read(&net->ns.count);
+}
+
+struct l3ns_net *l3ns_c_current_net(void)
+{
+	return net_generic(current->nsproxy->net_ns, l3ns_net_id);
+}
+
+bool l3ns_c_capable_net_admin(void)
+{
+	return ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN);
+}
+
+void l3ns_c_kill_task(const void *task)
+{
+	send_sig(SIGKILL, (struct task_struct *)task, 1);
+}
+
+bool l3ns_c_log_ratelimit(void)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 10);
+
+	return __ratelimit(&rs);
+}
+
+void l3ns_c_synchronize_net(void) { synchronize_net(); }
+void l3ns_c_rcu_barrier(void) { rcu_barrier(); }

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of `make test`: load l3ns (its KUnit suite runs on load), dump
+# the KTAP results, then run every scenario. The host parses the markers.
+. /guest/lib.sh
+if ! insmod $KO; then
+	echo "L3NS-FATAL insmod failed"
+	dmesg | tail -20
+	exit 1
+fi
+echo "L3NS-KTAP-BEGIN"
+cat /sys/kernel/debug/kunit/l3ns/results
+echo "L3NS-KTAP-END"
+echo "l3ns-guest: first scenario at $(cut -d' ' -f1 /proc/uptime)s"
+for s in /scenarios/*.sh; do
+	name=$(basename "$s" .sh)
+	echo "L3NS-SCENARIO-START $name"
+	if timeout 120 sh -c ". /guest/lib.sh; . $s" >/tmp/out 2>&1; then
+		sed 's/^/  | /' /tmp/out
+		echo "L3NS-SCENARIO $name PASS"
+	else
+		sed 's/^/  | /' /tmp/out
+		echo "  | --- dmesg tail ---"
+		dmesg | tail -15 | sed 's/^/  | /'
+		echo "L3NS-SCENARIO $name FAIL"
+	fi
+done
+echo "l3ns-guest: scenarios done at $(cut -d' ' -f1 /proc/uptime)s"

@@ -1,0 +1,17 @@
+# net_ns/ holds `start` and `info` as in patch 11/12 (not its empty `dev`
+# stub); `info` in an L2 namespace prints the patch's five lines first,
+# with no kernel address in them.
+ensure_loaded
+assert_eq "files" "info start" "$(ls $D | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "start mode" "-rw-rw-rw-" "$(stat -c %A $D/start)"
+cat $D/info
+assert_eq "patch lines in order" "nsproxy|nsproxy refcnt|net_ns|net_ns refcnt|level" \
+	"$(head -5 $D/info | cut -d: -f1 | tr '\n' '|' | sed 's/|$//')"
+assert_eq "level" "layer 2" "$(info_get level)"
+assert_eq "net_ns is the netns inode" "$(netns_inode)" "$(info_get net_ns)"
+np=$(info_get nsproxy)
+echo "$np" | grep -Eq '^[0-9a-f]{16}$|^\(ptrval\)$' || fail "nsproxy is not a hashed pointer: '$np'"
+grep -qi 'ffff[0-9a-f]\{12\}' $D/info && fail "a kernel address appears in info"
+assert_ge "nsproxy refcnt" 1 "$(info_get 'nsproxy refcnt')"
+assert_ge "net_ns refcnt" 1 "$(info_get 'net_ns refcnt')"
+assert_eq "no L3 children yet" 0 "$(info_get l3_children)"

@@ -1,0 +1,4 @@
+# Nothing above produced an oops, a warning, a lockdep or RCU splat, or a
+# sleeping-in-atomic report.
+dmesg | grep -E 'BUG:|WARNING:|Oops|possible circular|possible recursive|suspicious RCU|sleeping function called|inconsistent lock' && fail "kernel reported problems (above)"
+note "ok: dmesg clean"
