@@ -16,21 +16,21 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
     let pid = ffi::current_pid();
     let level = parse_start(input).map_err(|e| {
         if ffi::log_ratelimit() {
-            pr_info!("l3ns: start: pid {}: {:?} input refused (EINVAL)\n", pid, e);
+            pr_info!("start: pid {}: {:?} input refused (EINVAL)\n", pid, e);
         }
         EINVAL
     })?;
     let task = ffi::current_task();
     if let Some(ns) = state.ns_of(task) {
         if ffi::log_ratelimit() {
-            pr_info!("l3ns: start: pid {} is already in L3 namespace {} (EBUSY)\n", pid, ns.id);
+            pr_info!("start: pid {} is already in L3 namespace {} (EBUSY)\n", pid, ns.id);
         }
         return Err(EBUSY);
     }
     match level {
         StartLevel::Layer2 => {
             if ffi::log_ratelimit() {
-                pr_info!("l3ns: start: layer 2 namespaces are created with `unshare -n` (EOPNOTSUPP)\n");
+                pr_info!("start: layer 2 namespaces are created with `unshare -n` (EOPNOTSUPP)\n");
             }
             Err(errno::eopnotsupp())
         }
@@ -38,10 +38,10 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
             let parent = ffi::current_task_ns().net_inum;
             let ns = state.create(task, parent).inspect_err(|e| {
                 if ffi::log_ratelimit() {
-                    pr_info!("l3ns: start: pid {}: cannot create L3 namespace ({:?})\n", pid, e);
+                    pr_info!("start: pid {}: cannot create L3 namespace ({:?})\n", pid, e);
                 }
             })?;
-            pr_info!("l3ns: pid {} created L3 namespace {} (parent net_ns {})\n", pid, ns.id, ns.parent);
+            pr_info!("pid {} created L3 namespace {} (parent net_ns {})\n", pid, ns.id, ns.parent);
             Ok(input.len())
         }
     }

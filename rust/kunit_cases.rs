@@ -25,7 +25,7 @@ macro_rules! check {
 
 /// The strict parsers, compiled for the kernel.
 #[no_mangle]
-pub extern "C" fn l3ns_kunit_parser() -> c_int {
+extern "C" fn l3ns_kunit_parser() -> c_int {
     check!(parse_start(b"3\n") == Ok(StartLevel::Layer3));
     check!(parse_start(b"2") == Ok(StartLevel::Layer2));
     check!(parse_start(b"4\n") == Err(ParseError::Malformed));
@@ -39,7 +39,7 @@ pub extern "C" fn l3ns_kunit_parser() -> c_int {
 
 /// Namespace table lifecycle in a kernel allocation.
 #[no_mangle]
-pub extern "C" fn l3ns_kunit_nstable() -> c_int {
+extern "C" fn l3ns_kunit_nstable() -> c_int {
     let Ok(t) = KBox::new(NsTable::new(2), GFP_KERNEL) else { return line!() as c_int };
     let w = Writer::assume_locked();
     let Ok(a) = t.create(&w, 42) else { return line!() as c_int };
@@ -58,7 +58,7 @@ pub extern "C" fn l3ns_kunit_nstable() -> c_int {
 /// The C tag table through its safe wrapper (keys that are never task
 /// addresses, so real members are not disturbed).
 #[no_mangle]
-pub extern "C" fn l3ns_kunit_tags() -> c_int {
+extern "C" fn l3ns_kunit_tags() -> c_int {
     let (k1, k2) = (test_key(8), test_key(16));
     let before = TaskTags::count();
     check!(TaskTags::get(k1).is_none());
@@ -76,7 +76,7 @@ pub extern "C" fn l3ns_kunit_tags() -> c_int {
 
 /// `info` keeps the patch's five lines first, in order and wording.
 #[no_mangle]
-pub extern "C" fn l3ns_kunit_info_format() -> c_int {
+extern "C" fn l3ns_kunit_info_format() -> c_int {
     let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else { return line!() as c_int };
     let t = NsTable::new(1);
     let w = Writer::assume_locked();

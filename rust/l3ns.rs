@@ -23,7 +23,10 @@ mod kunit_cases;
 mod registry;
 
 /// The policy core: no `unsafe`, no allocation; also built on the host.
+/// Its API is `pub` for the host crate, and some of it serves later stages
+/// or only the host tests, hence the two allowances.
 #[forbid(unsafe_code)]
+#[allow(unreachable_pub, dead_code)]
 #[path = "policy"]
 mod policy {
     pub(crate) mod nstable;
@@ -62,7 +65,7 @@ impl kernel::Module for L3ns {
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::create(&state)?;
         pr_info!(
-            "l3ns: loaded (max_namespaces={}, max_tasks={})\n",
+            "loaded (max_namespaces={}, max_tasks={})\n",
             state.table.limit(),
             ffi::params::max_tasks()
         );
@@ -73,6 +76,6 @@ impl kernel::Module for L3ns {
 impl Drop for L3ns {
     fn drop(&mut self) {
         // Runs before the fields drop; the fields then tear down in order.
-        pr_info!("l3ns: unloading ({} L3 namespaces live)\n", self.state.table.live());
+        pr_info!("unloading ({} L3 namespaces live)\n", self.state.table.live());
     }
 }

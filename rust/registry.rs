@@ -11,7 +11,8 @@ use crate::ffi::{self, tags::TaskTags, Reaper, TaskId};
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use kernel::prelude::*;
 use kernel::sync::Mutex;
-use kernel::{new_mutex, sync::lock::mutex::MutexGuard};
+use kernel::new_mutex;
+use kernel::sync::lock::{mutex::MutexBackend, Guard};
 
 /// Everything the hooks and handlers share. Lives in an `Arc` held by the
 /// module and by every registration.
@@ -47,7 +48,7 @@ impl State {
         })
     }
 
-    fn lock(&self) -> (MutexGuard<'_, ()>, Writer) {
+    fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
         let guard = self.writer.lock();
         (guard, Writer::assume_locked())
     }
@@ -74,23 +75,22 @@ impl State {
     }
 
     /// A member forked: the child joins its parent's namespace before it
-    /// runs, or is killed if it cannot be tagged (fail closed).
+    /// runs, or is killed if it cannot be tagged (fail closed). If the
+    /// namespace is already dissolved (module unload in progress), the
+    /// child simply stays untagged, like every task after unload.
     pub(crate) fn task_fork(&self, parent: TaskId, child: &ffi::NewTask<'_>) {
         let Some(tag) = TaskTags::get(parent) else { return };
         let Some(index) = index_of(tag) else { return };
-        let joined = self.table.member_get(index) && {
-            let set = TaskTags::set(child.id(), tag);
-            if set.is_err() {
-                // The parent is still a member: this never empties the namespace.
-                self.table.member_put(index);
-            }
-            set.is_ok()
-        };
-        if !joined {
-            child.kill();
+        if !self.table.member_get(index) {
+            return;
+        }
+        if TaskTags::set(child.id(), tag).is_err() {
+            // The parent is still a member: this never empties the namespace.
+            self.table.member_put(index);
             self.table.count_refusal(index);
+            child.kill();
             if ffi::log_ratelimit() {
-                pr_warn!("l3ns: could not tag a new member task (max_tasks or memory); killed it\n");
+                pr_warn!("could not tag a new member task (max_tasks or memory); killed it\n");
             }
         }
     }
@@ -108,7 +108,7 @@ impl State {
         let (_guard, w) = self.lock();
         self.table.reap_empty(&w, |ns| {
             pr_info!(
-                "l3ns: L3 namespace {} released: no members or sockets left (parent net_ns {})\n",
+                "L3 namespace {} released: no members or sockets left (parent net_ns {})\n",
                 ns.id,
                 ns.parent
             );
@@ -119,7 +119,7 @@ impl State {
     pub(crate) fn net_exit(&self, net_inum: u32) {
         let (_guard, w) = self.lock();
         self.table.reap_children(&w, Some(net_inum), |ns| {
-            pr_info!("l3ns: L3 namespace {} released: parent net_ns {} exited\n", ns.id, net_inum);
+            pr_info!("L3 namespace {} released: parent net_ns {} exited\n", ns.id, net_inum);
         });
     }
 }
@@ -135,7 +135,7 @@ impl PinnedDrop for State {
         self.table.reap_children(&w, None, |ns| {
             n += 1;
             pr_info!(
-                "l3ns: unload: L3 namespace {} dissolved ({} members, {} sockets); addresses stay with net_ns {}\n",
+                "unload: L3 namespace {} dissolved ({} members, {} sockets); addresses stay with net_ns {}\n",
                 ns.id,
                 ns.members,
                 ns.sockets,
@@ -143,7 +143,7 @@ impl PinnedDrop for State {
             );
         });
         pr_info!(
-            "l3ns: unloaded: {} namespaces dissolved, {} task tags left, {} namespaces left\n",
+            "unloaded: {} namespaces dissolved, {} task tags left, {} namespaces left\n",
             n,
             TaskTags::count(),
             self.table.live()

@@ -9,6 +9,10 @@ OUT=$L3NS_ROOT/build
 mkdir -p "$OUT"
 BB=$(command -v busybox || echo /bin/busybox)
 file "$BB" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] || die "static busybox missing"
+# Our static test client.
+if [ ! -x "$OUT/l3ns-probe" ] || [ "$L3NS_ROOT/scripts/guest/probe.c" -nt "$OUT/l3ns-probe" ]; then
+	gcc -static -O2 -Wall -o "$OUT/l3ns-probe" "$L3NS_ROOT/scripts/guest/probe.c" || die "building l3ns-probe failed"
+fi
 list=$OUT/initramfs.list
 {
 	echo "dir /dev 0755 0 0"
@@ -20,6 +24,7 @@ list=$OUT/initramfs.list
 	echo "file /init $L3NS_ROOT/scripts/guest/init 0755 0 0"
 	for f in "$L3NS_ROOT"/scripts/guest/*.sh; do echo "file /guest/$(basename "$f") $f 0644 0 0"; done
 	for f in "$L3NS_ROOT"/scripts/scenarios/*.sh; do echo "file /scenarios/$(basename "$f") $f 0644 0 0"; done
+	echo "file /bin/l3ns-probe $OUT/l3ns-probe 0755 0 0"
 	echo "file /l3ns.ko $L3NS_ROOT/l3ns.ko 0644 0 0"
 } >"$list"
 "$KDIR/usr/gen_init_cpio" "$list" | gzip -1 >"$OUT/initramfs.cpio.gz"

@@ -25,7 +25,7 @@ if [ ! -f "$OUT" ] || [ "$HDR" -nt "$OUT" ] || [ "$KDIR/.l3ns-built" -nt "$OUT" 
 	# The kernel's own clang flags for bindgen: the part after ' -- ', minus
 	# the dependency-file option.
 	cflags=$(sed -n 's/^savedcmd_[^ ]* := .* -- //p' "$cmdfile" |
-		sed 's/-Wp,-MMD,[^ ]*//; s/; *$//')
+		sed 's/-Wp,-MMD,[^ ]*//; s/;.*$//; s/-DKBUILD_[A-Z_]*=[^ ]*//g; s/-D__KBUILD_MODNAME=[^ ]*//')
 	[ -n "$cflags" ] || die "could not read bindgen flags from $cmdfile"
 	(cd "$KDIR" && eval bindgen "$HDR" \
 		--rust-target 1.68 --use-core --with-derive-default \

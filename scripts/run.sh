@@ -14,7 +14,8 @@ INITRD=$("$L3NS_ROOT/scripts/initramfs.sh")
 tty=0
 [ "$mode" = demo ] && [ -t 0 ] && [ -t 1 ] && tty=1
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).
-set -- qemu-system-x86_64 -accel tcg -m 768 -smp 2 -kernel "$IMAGE" -initrd "$INITRD" \
+# -cpu max gives RDRAND, so the CRNG (and hashed %p) is ready at boot.
+set -- qemu-system-x86_64 -accel tcg -cpu max -m 768 -smp 2 -kernel "$IMAGE" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty" \
 	-nographic -no-reboot
 if [ $tty = 1 ]; then

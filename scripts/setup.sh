@@ -6,7 +6,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 PKGS="linux-source-6.12 clang-19 lld-19 llvm-19 libclang-19-dev flex bison bc \
-libelf-dev libssl-dev cpio qemu-system-x86 busybox-static python3"
+libelf-dev libssl-dev cpio qemu-system-x86 busybox-static python3 gcc libc6-dev file"
 
 missing=""
 for p in $PKGS; do

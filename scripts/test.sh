@@ -34,7 +34,7 @@ t2=$(date +%s)
 
 # KUnit: KTAP between markers, parsed by the kernel's own kunit.py.
 sed -n '/^L3NS-KTAP-BEGIN/,/^L3NS-KTAP-END/p' $console | sed '1d;$d' >build/ktap.txt
-python3 "$KDIR/tools/testing/kunit/kunit.py" parse build/ktap.txt >build/kunit.log 2>&1
+python3 "$KDIR/tools/testing/kunit/kunit.py" parse "$L3NS_ROOT/build/ktap.txt" >build/kunit.log 2>&1
 cat build/kunit.log | grep -E '\[(PASSED|FAILED|CRASHED|SKIPPED)\]|Testing complete' || true
 kp=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' build/kunit.log)
 kt=$(sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests.*/\1/p' build/kunit.log)
@@ -60,7 +60,7 @@ for s in scripts/scenarios/*.sh; do
 done
 pass=$((pass + sp)); fail=$((fail + sf))
 log "scenarios: $sp passed, $sf failed"
-grep -E 'l3ns-guest: (up|first scenario)' $console | sed 's/^/l3ns: /' >&2 || true
-log "times: build ${t1}s-${t0}s=$((t1 - t0))s, qemu $((t2 - t1))s, total $(( $(date +%s) - t0 ))s"
+grep -oE 'l3ns-guest: (up|first scenario) at [0-9.]+s' $console | sed 's/^/l3ns: /' >&2 || true
+log "times: host tests + builds $((t1 - t0)) s, QEMU $((t2 - t1)) s, total $(( $(date +%s) - t0 )) s"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -64,13 +64,7 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
 ) -> u32 {
     // SAFETY: per the function contract.
     let (state, pkt, counters) = unsafe { (state(data), &*pkt, NetCounters::from_raw(net)) };
-    let pkt = hooks::Packet {
-        saddr: pkt.saddr,
-        daddr: pkt.daddr,
-        protocol: pkt.protocol,
-        hook: hooks::Hook::from_raw(pkt.hook),
-        from_loopback: pkt.from_loopback != 0,
-    };
+    let pkt = hooks::Packet { hook: hooks::Hook::from_raw(pkt.hook) };
     match hooks::nf_hook(state, &pkt, &counters) {
         hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
         hooks::Verdict::Drop => bindings::L3NS_NF_DROP,

@@ -6,6 +6,8 @@
  * No policy lives here: every decision is made by the l3ns_rs_* callbacks.
  * See Documentation/design.rst for each mechanism and its teardown.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/hash.h>
 #include <linux/inetdevice.h>
@@ -57,7 +59,7 @@ static ssize_t start_write(struct file *file, const char __user *ubuf,
 	char buf[L3NS_WRITE_MAX];
 
 	if (len > sizeof(buf)) {
-		pr_info_ratelimited("l3ns: start: write of %zu bytes refused (EINVAL)\n", len);
+		pr_info_ratelimited("start: write of %zu bytes refused (EINVAL)\n", len);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, len))
@@ -69,7 +71,6 @@ static const struct file_operations start_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = start_write,
-	.llseek = no_llseek,
 };
 
 static int info_show(struct seq_file *m, void *v)
@@ -122,6 +123,9 @@ void l3ns_c_debugfs_remove(void)
 
 static unsigned int l3ns_net_id __read_mostly;
 static void *l3ns_nf_data;
+/* Set while unregistering: .exit then runs for every netns, not because
+ * one is dying, and must not reap that netns's L3 children. */
+static bool l3ns_pernet_unregistering;
 
 static bool dev_is_loopback(const struct net_device *dev)
 {
@@ -167,7 +171,8 @@ static int __net_init l3ns_net_init(struct net *net)
 static void __net_exit l3ns_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, l3ns_nf_ops, ARRAY_SIZE(l3ns_nf_ops));
-	l3ns_rs_net_exit(l3ns_nf_data, net->ns.inum);
+	if (!READ_ONCE(l3ns_pernet_unregistering))
+		l3ns_rs_net_exit(l3ns_nf_data, net->ns.inum);
 }
 
 static struct pernet_operations l3ns_net_ops = {
@@ -182,6 +187,7 @@ int l3ns_c_pernet_register(void *data)
 	int i;
 
 	l3ns_nf_data = data;
+	WRITE_ONCE(l3ns_pernet_unregistering, false);
 	for (i = 0; i < ARRAY_SIZE(l3ns_nf_ops); i++)
 		l3ns_nf_ops[i].priv = data;
 	return register_pernet_subsys(&l3ns_net_ops);
@@ -189,6 +195,7 @@ int l3ns_c_pernet_register(void *data)
 
 void l3ns_c_pernet_unregister(void)
 {
+	WRITE_ONCE(l3ns_pernet_unregistering, true);
 	unregister_pernet_subsys(&l3ns_net_ops);
 	/* Hooks may still run on other CPUs until a grace period passes. */
 	synchronize_net();
@@ -223,7 +230,7 @@ int l3ns_c_task_probes_register(void *data)
 
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 	if (!tp_fork || !tp_free) {
-		pr_err("l3ns: sched_process_fork/free tracepoints not found\n");
+		pr_err("sched_process_fork/free tracepoints not found\n");
 		return -ENOENT;
 	}
 	l3ns_tp_data = data;

@@ -16,10 +16,12 @@ assert_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; note "ok: $
 # assert_ge WHAT MIN ACTUAL
 assert_ge() { [ "$3" -ge "$2" ] 2>/dev/null || fail "$1: expected >= $2, got '$3'"; note "ok: $1 = $3 (>= $2)"; }
 
-# expect_write_error ERRTEXT VALUE FILE: writing VALUE must fail with ERRTEXT.
+# expect_write_error ERRNO BYTES FILE: one write(2) of BYTES (C escapes) must
+# fail with ERRNO (e.g. EINVAL).
 expect_write_error() {
-	out=$(sh -c "printf '%b' '$2' > $3" 2>&1) && fail "write '$2' to $3 succeeded, expected '$1'"
-	case $out in *"$1"*) note "ok: write '$2' -> $1" ;; *) fail "write '$2': expected '$1', got '$out'" ;; esac
+	got=$(l3ns-probe write "$3" "$2")
+	[ "$got" = "errno $1" ] || fail "write '$2' to $3: expected errno $1, got '$got'"
+	note "ok: write '$2' -> $1"
 }
 
 # netns_inode [PID]: inode number of a task's network namespace.

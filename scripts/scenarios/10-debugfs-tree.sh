@@ -10,7 +10,7 @@ assert_eq "patch lines in order" "nsproxy|nsproxy refcnt|net_ns|net_ns refcnt|le
 assert_eq "level" "layer 2" "$(info_get level)"
 assert_eq "net_ns is the netns inode" "$(netns_inode)" "$(info_get net_ns)"
 np=$(info_get nsproxy)
-echo "$np" | grep -Eq '^[0-9a-f]{16}$|^\(ptrval\)$' || fail "nsproxy is not a hashed pointer: '$np'"
+echo "$np" | grep -Eq '^[0-9a-f]{16}$|^\(____ptrval____\)$' || fail "nsproxy is not a hashed pointer: '$np'"
 grep -qi 'ffff[0-9a-f]\{12\}' $D/info && fail "a kernel address appears in info"
 assert_ge "nsproxy refcnt" 1 "$(info_get 'nsproxy refcnt')"
 assert_ge "net_ns refcnt" 1 "$(info_get 'net_ns refcnt')"
