@@ -4,22 +4,27 @@
 //! File format: `Documentation/debugfs.rst`.
 
 use crate::ffi::{self, errno};
+use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
-use crate::policy::parse::{parse_start, StartLevel};
-use crate::registry::State;
+use crate::policy::parse::{parse_addr_cmd, parse_join, parse_start, parse_take, AddrCmd, Dotted, ParseError, StartLevel};
+use crate::registry::{tag_of, State};
+use crate::text::TextBuf;
 use core::fmt::{self, Write};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
+/// Logs rejected input (rate-limited) and returns `EINVAL`.
+fn bad_input(file: &str, e: ParseError) -> Error {
+    if ffi::log_ratelimit() {
+        pr_info!("{}: pid {}: {:?} input refused (EINVAL)\n", file, ffi::current_pid(), e);
+    }
+    EINVAL
+}
+
 /// `echo 2|3 > start`. Returns the number of bytes consumed.
 pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
     let pid = ffi::current_pid();
-    let level = parse_start(input).map_err(|e| {
-        if ffi::log_ratelimit() {
-            pr_info!("start: pid {}: {:?} input refused (EINVAL)\n", pid, e);
-        }
-        EINVAL
-    })?;
+    let level = parse_start(input).map_err(|e| bad_input("start", e))?;
     let task = ffi::current_task();
     if let Some(ns) = state.ns_of(task) {
         if ffi::log_ratelimit() {
@@ -59,6 +64,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) net_refcnt: u32,
     /// The reader's L3 namespace, if any.
     pub(crate) l3: Option<NsView>,
+    /// Addresses the reader's L3 namespace owns (bounded: 16 shown).
+    pub(crate) addrs: &'a [Owned],
     /// L3 children of the L2 namespace.
     pub(crate) children: usize,
     /// IPv4 packets at PRE_ROUTING in the L2 namespace.
@@ -67,30 +74,27 @@ pub(crate) struct InfoView<'a> {
     pub(crate) local_out_packets: u64,
 }
 
-/// A `fmt::Write` into a fixed buffer that fails instead of truncating.
-struct Out<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Write for Out<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
-        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 /// Writes `info` into `buf`; returns its length.
 pub(crate) fn format_info(v: &InfoView<'_>, buf: &mut [u8]) -> Result<usize> {
-    let mut out = Out { buf, len: 0 };
+    let mut out = TextBuf::new(buf);
     write_info(v, &mut out).map_err(|_| ENOSPC)?;
-    Ok(out.len)
+    Ok(out.len())
 }
 
-fn write_info(v: &InfoView<'_>, out: &mut Out<'_>) -> fmt::Result {
+/// Writes `a/len a/len ...`, or `-` for none.
+fn write_addrs(out: &mut TextBuf<'_>, addrs: impl Iterator<Item = Owned>) -> fmt::Result {
+    let mut any = false;
+    for o in addrs {
+        write!(out, "{}{}/{}", if any { " " } else { "" }, Dotted(o.addr), o.prefix_len)?;
+        any = true;
+    }
+    if !any {
+        out.write_str("-")?;
+    }
+    Ok(())
+}
+
+fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     // The patch's five lines, in its order and wording.
     writeln!(out, "nsproxy: {}", v.nsproxy)?;
     writeln!(out, "nsproxy refcnt: {}", v.nsproxy_refcnt)?;
@@ -112,6 +116,9 @@ fn write_info(v: &InfoView<'_>, out: &mut Out<'_>) -> fmt::Result {
         writeln!(out, "members: {}", ns.members)?;
         writeln!(out, "sockets: {}", ns.sockets)?;
         writeln!(out, "refusals: {}", ns.refusals)?;
+        out.write_str("addresses: ")?;
+        write_addrs(out, v.addrs.iter().copied())?;
+        out.write_str("\n")?;
     }
     writeln!(out, "l2_net_ns: {}", v.net_inum)?;
     writeln!(out, "l3_children: {}", v.children)?;
@@ -126,15 +133,74 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
     let l3 = state.ns_of(ffi::current_task());
     let (pre, out) =
         ffi::with_current_net(|c| (c.pre_routing.load(Ordering::Relaxed), c.local_out.load(Ordering::Relaxed)));
+    let mut addrs = [Owned { addr: 0, prefix_len: 0 }; 16];
+    let mut n = 0;
+    if let Some(ns) = &l3 {
+        for (slot, o) in addrs.iter_mut().zip(state.owned(ns.parent, ns.index)) {
+            *slot = o;
+            n += 1;
+        }
+    }
     let view = InfoView {
         nsproxy: task.nsproxy(),
         nsproxy_refcnt: task.nsproxy_refcnt,
         net_inum: task.net_inum,
         net_refcnt: task.net_refcnt,
         l3,
+        addrs: &addrs[..n],
         children: state.table.iter().filter(|ns| ns.parent == task.net_inum).count(),
         pre_routing_packets: pre,
         local_out_packets: out,
     };
     format_info(&view, buf)
+}
+
+/// `echo "eth0 10.0.0.2" > info`: a member takes a parent address.
+pub(crate) fn info_write(state: &State, input: &[u8]) -> Result<usize> {
+    let take = parse_take(input).map_err(|e| bad_input("info", e))?;
+    state.take_addr(&take)?;
+    Ok(input.len())
+}
+
+/// `echo "push|pull ..." > addr`: the parent moves addresses.
+pub(crate) fn addr_write(state: &State, input: &[u8]) -> Result<usize> {
+    match parse_addr_cmd(input).map_err(|e| bad_input("addr", e))? {
+        AddrCmd::Push { id, take } => state.push_addr(id, &take)?,
+        AddrCmd::Pull { id, addr } => state.pull_addr(id, addr)?,
+    }
+    Ok(input.len())
+}
+
+/// `echo <id> > join`: the parent's writer enters child `id`.
+pub(crate) fn join_write(state: &State, input: &[u8]) -> Result<usize> {
+    let id = parse_join(input).map_err(|e| bad_input("join", e))?;
+    let task = ffi::current_task();
+    if state.ns_of(task).is_some() {
+        return Err(EBUSY);
+    }
+    let ns = state.child_for_admin(id)?;
+    let tag = tag_of(ns.index).ok_or(EINVAL)?;
+    state.join(task, &ns, tag)?;
+    pr_info!("pid {} joined L3 namespace {}\n", ffi::current_pid(), ns.id);
+    Ok(input.len())
+}
+
+/// `cat children`: the L3 children of the reader's netns, one per line.
+pub(crate) fn children_format(state: &State, buf: &mut [u8]) -> Result<usize> {
+    if state.ns_of(ffi::current_task()).is_some() {
+        return Err(EPERM);
+    }
+    let net = ffi::current_task_ns().net_inum;
+    let mut out = TextBuf::new(buf);
+    let r: fmt::Result = (|| {
+        writeln!(out, "id members sockets refusals addresses")?;
+        for ns in state.table.iter().filter(|ns| ns.parent == net) {
+            write!(out, "{} {} {} {} ", ns.id, ns.members, ns.sockets, ns.refusals)?;
+            write_addrs(&mut out, state.owned(net, ns.index))?;
+            out.write_str("\n")?;
+        }
+        Ok(())
+    })();
+    r.map_err(|_| ENOSPC)?;
+    Ok(out.len())
 }

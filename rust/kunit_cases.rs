@@ -86,6 +86,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         net_inum: 4026531840,
         net_refcnt: 9,
         l3: t.create(&w, 4026531840).ok(),
+        addrs: &[],
         children: 1,
         pre_routing_packets: 5,
         local_out_packets: 6,

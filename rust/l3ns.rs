@@ -21,6 +21,9 @@ mod ffi;
 mod hooks;
 mod kunit_cases;
 mod registry;
+mod sockets;
+mod addresses;
+mod text;
 
 /// The policy core: no `unsafe`, no allocation; also built on the host.
 /// Its API is `pub` for the host crate, and some of it serves later stages
@@ -29,11 +32,13 @@ mod registry;
 #[allow(unreachable_pub, dead_code)]
 #[path = "policy"]
 mod policy {
+    pub(crate) mod addrtable;
+    pub(crate) mod bindrule;
     pub(crate) mod nstable;
     pub(crate) mod parse;
 }
 
-use ffi::{DebugfsTree, PernetHooks, Reaper, TaskProbes};
+use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, SockProbes, TaskProbes};
 use registry::State;
 
 module! {
@@ -52,6 +57,8 @@ module! {
 struct L3ns {
     _debugfs: DebugfsTree,
     _hooks: PernetHooks,
+    _addrs: AddrNotifier,
+    _socks: SockProbes,
     _probes: TaskProbes,
     _reaper: Reaper,
     state: Arc<State>,
@@ -60,16 +67,27 @@ struct L3ns {
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let state = Arc::pin_init(State::new(ffi::params::max_namespaces()), GFP_KERNEL)?;
-        let reaper = Reaper::new(&state)?;
+        let reaper = Reaper::register(&state)?;
         let probes = TaskProbes::register(&state)?;
+        let socks = SockProbes::register(&state)?;
+        let addrs = AddrNotifier::register(&state)?;
         let hooks = PernetHooks::register(&state)?;
-        let debugfs = DebugfsTree::create(&state)?;
+        let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
-            "loaded (max_namespaces={}, max_tasks={})\n",
+            "loaded (max_namespaces={}, max_tasks={}, max_sockets={})\n",
             state.table.limit(),
-            ffi::params::max_tasks()
+            ffi::params::max_tasks(),
+            ffi::params::max_sockets()
         );
-        Ok(L3ns { _debugfs: debugfs, _hooks: hooks, _probes: probes, _reaper: reaper, state })
+        Ok(L3ns {
+            _debugfs: debugfs,
+            _hooks: hooks,
+            _addrs: addrs,
+            _socks: socks,
+            _probes: probes,
+            _reaper: reaper,
+            state,
+        })
     }
 }
 

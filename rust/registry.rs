@@ -7,7 +7,8 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
-use crate::ffi::{self, tags::TaskTags, Reaper, TaskId};
+use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, TaskId};
+use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use kernel::prelude::*;
 use kernel::sync::Mutex;
@@ -20,6 +21,8 @@ use kernel::sync::lock::{mutex::MutexBackend, Guard};
 pub(crate) struct State {
     /// The live L3 namespaces.
     pub(crate) table: NsTable,
+    /// Which namespace owns which address.
+    pub(crate) addrs: AddrTable,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
@@ -40,6 +43,7 @@ impl State {
     pub(crate) fn new(max_namespaces: usize) -> impl PinInit<Self, Error> {
         try_pin_init!(State {
             table <- kernel::init::zeroed(),
+            addrs <- kernel::init::zeroed(),
             writer <- new_mutex!(()),
         })
         .pin_chain(move |s| {
@@ -48,7 +52,7 @@ impl State {
         })
     }
 
-    fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
+    pub(crate) fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
         let guard = self.writer.lock();
         (guard, Writer::assume_locked())
     }
@@ -72,6 +76,21 @@ impl State {
             return Err(e);
         }
         Ok(ns)
+    }
+
+    /// `task` (not a member) joins `ns` (checked by the caller).
+    pub(crate) fn join(&self, task: TaskId, ns: &NsView, tag: u32) -> Result {
+        let (_guard, _w) = self.lock();
+        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id) || !self.table.member_get(ns.index) {
+            return Err(ENOENT);
+        }
+        if let Err(e) = TaskTags::set(task, tag) {
+            if self.table.member_put(ns.index) {
+                Reaper::kick();
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// A member forked: the child joins its parent's namespace before it
@@ -106,21 +125,14 @@ impl State {
     /// Reaps namespaces with no members and no sockets (process context).
     pub(crate) fn reap(&self) {
         let (_guard, w) = self.lock();
-        self.table.reap_empty(&w, |ns| {
-            pr_info!(
-                "L3 namespace {} released: no members or sockets left (parent net_ns {})\n",
-                ns.id,
-                ns.parent
-            );
-        });
+        self.table.reap_empty(&w, |ns| self.release_addrs(&w, &ns, "no members or sockets left"));
     }
 
     /// The L2 namespace `net_inum` is being destroyed: its children go too.
     pub(crate) fn net_exit(&self, net_inum: u32) {
         let (_guard, w) = self.lock();
-        self.table.reap_children(&w, Some(net_inum), |ns| {
-            pr_info!("L3 namespace {} released: parent net_ns {} exited\n", ns.id, net_inum);
-        });
+        self.table.reap_children(&w, Some(net_inum), |ns| self.release_addrs(&w, &ns, "its parent net_ns exited"));
+        self.forget_net_addrs(&w, net_inum);
     }
 }
 
@@ -130,22 +142,20 @@ impl PinnedDrop for State {
         // Every registration is gone (they hold `Arc`s to us): no probe can
         // add a tag any more.
         TaskTags::clear();
+        SockTags::clear();
         let w = Writer::assume_locked();
         let mut n = 0;
         self.table.reap_children(&w, None, |ns| {
             n += 1;
-            pr_info!(
-                "unload: L3 namespace {} dissolved ({} members, {} sockets); addresses stay with net_ns {}\n",
-                ns.id,
-                ns.members,
-                ns.sockets,
-                ns.parent
-            );
+            pr_info!("unload: L3 namespace {} dissolved ({} members, {} sockets)\n", ns.id, ns.members, ns.sockets);
+            self.release_addrs(&w, &ns, "module unload");
         });
         pr_info!(
-            "unloaded: {} namespaces dissolved, {} task tags left, {} namespaces left\n",
+            "unloaded: {} namespaces dissolved, {} task tags, {} socket tags, {} addresses, {} namespaces left\n",
             n,
             TaskTags::count(),
+            SockTags::count(),
+            self.addrs.len(),
             self.table.live()
         );
     }

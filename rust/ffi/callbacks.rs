@@ -8,7 +8,8 @@
 //! that registration keeps the `State` alive until the callback can no
 //! longer run.
 
-use super::{bindings, NetCounters, NewTask, TaskId};
+use super::{bindings, NetCounters, NewTask, SockId, TaskId};
+use crate::policy::bindrule::BindAddr;
 use crate::{control, hooks, registry::State};
 use core::marker::PhantomData;
 use kernel::error::from_result;
@@ -23,32 +24,105 @@ unsafe fn state<'a>(data: *mut c_void) -> &'a State {
     unsafe { &*data.cast::<State>() }
 }
 
+/// Which debugfs file a write or read is for (`enum l3ns_file`).
+fn dispatch_write(state: &State, file: u32, input: &[u8]) -> kernel::error::Result<usize> {
+    match file {
+        bindings::l3ns_file_L3NS_FILE_START => control::start_write(state, input),
+        bindings::l3ns_file_L3NS_FILE_INFO => control::info_write(state, input),
+        bindings::l3ns_file_L3NS_FILE_ADDR => control::addr_write(state, input),
+        bindings::l3ns_file_L3NS_FILE_JOIN => control::join_write(state, input),
+        _ => Err(kernel::error::code::EINVAL),
+    }
+}
+
 /// # Safety
 ///
-/// Called by the `start` debugfs write handler: `data` as for [`state`],
-/// `buf` points to `len` readable bytes.
+/// Called by a debugfs write handler: `data` as for [`state`], `buf`
+/// points to `len` readable bytes.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_start_write(data: *mut c_void, buf: *const u8, len: usize) -> isize {
+unsafe extern "C" fn l3ns_rs_file_write(data: *mut c_void, file: u32, buf: *const u8, len: usize) -> isize {
     // SAFETY: per the function contract.
     let (state, input) = unsafe { (state(data), core::slice::from_raw_parts(buf, len)) };
     from_result(|| {
-        let n = control::start_write(state, input)?;
+        let n = dispatch_write(state, file, input)?;
         Ok(isize::try_from(n).unwrap_or(isize::MAX))
     })
 }
 
 /// # Safety
 ///
-/// Called by the `info` show handler: `data` as for [`state`], `buf` points
+/// Called by a debugfs show handler: `data` as for [`state`], `buf` points
 /// to `cap` writable bytes.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_info_format(data: *mut c_void, buf: *mut u8, cap: usize) -> isize {
+unsafe extern "C" fn l3ns_rs_file_format(data: *mut c_void, file: u32, buf: *mut u8, cap: usize) -> isize {
     // SAFETY: per the function contract.
     let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
     from_result(|| {
-        let n = control::info_format(state, out)?;
+        let n = match file {
+            bindings::l3ns_file_L3NS_FILE_INFO => control::info_format(state, out)?,
+            bindings::l3ns_file_L3NS_FILE_CHILDREN => control::children_format(state, out)?,
+            _ => return Err(kernel::error::code::EINVAL),
+        };
         Ok(isize::try_from(n).unwrap_or(isize::MAX))
     })
+}
+
+/// # Safety
+///
+/// Called by the `security_socket_post_create` probe for a user socket:
+/// `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_sock_create(data: *mut c_void, sk: *const c_void) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.sock_create(SockId(sk as usize)).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the `security_sk_clone` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_sock_clone(data: *mut c_void, sk: *const c_void, newsk: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.sock_clone(SockId(sk as usize), SockId(newsk as usize));
+}
+
+/// # Safety
+///
+/// Called by the `security_sk_free` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_sock_free(data: *mut c_void, sk: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.sock_free(SockId(sk as usize));
+}
+
+/// # Safety
+///
+/// Called by the `security_socket_bind` probe: `data` as for [`state`],
+/// `req` points to a valid `struct l3ns_bind_req`.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_bind_check(data: *mut c_void, sk: *const c_void, req: *const bindings::l3ns_bind_req) -> i32 {
+    // SAFETY: per the function contract.
+    let (state, req) = unsafe { (state(data), &*req) };
+    let addr = match req.kind {
+        bindings::l3ns_bind_kind_L3NS_BIND_V4 => BindAddr::V4(req.v4),
+        bindings::l3ns_bind_kind_L3NS_BIND_V6_ANY => BindAddr::V6Any,
+        bindings::l3ns_bind_kind_L3NS_BIND_V6_LOOPBACK => BindAddr::V6Loopback,
+        _ => BindAddr::V6Other,
+    };
+    from_result(|| state.bind_check(SockId(sk as usize), req.net_inum, addr).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the inetaddr notifier under RTNL, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_addr_deleted(data: *mut c_void, net_inum: u32, addr: u32) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.addr_deleted(net_inum, addr);
 }
 
 /// # Safety

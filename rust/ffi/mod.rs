@@ -12,7 +12,8 @@ mod callbacks;
 pub(crate) mod registration;
 pub(crate) mod tags;
 
-pub(crate) use registration::{DebugfsTree, PernetHooks, Reaper, TaskProbes};
+pub(crate) use registration::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, SockProbes, TaskProbes};
+pub(crate) use tags::SockId;
 
 /// Raw bindings to the C shim, generated at build time (never committed).
 #[allow(
@@ -28,12 +29,18 @@ mod bindings {
     include!("../bindings_generated.rs");
 }
 
+use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
 use core::sync::atomic::AtomicU64;
+use kernel::error::{code::EINVAL, Error};
 
 // SAFETY: `NsTable` consists only of atomics and arrays of atomics; the
 // all-zero bit pattern is a valid, empty table (documented on the type).
 unsafe impl kernel::init::Zeroable for NsTable {}
+
+// SAFETY: `AddrTable` consists only of atomics; all-zero is the empty table
+// (every key `EMPTY`, documented on the type).
+unsafe impl kernel::init::Zeroable for AddrTable {}
 
 /// Module parameters (declared with `module_param` in the C shim, because
 /// the 6.12 `module!` macro has no parameters).
@@ -47,6 +54,12 @@ pub(crate) mod params {
         usize::try_from(n).unwrap_or(usize::MAX)
     }
 
+    /// Most sockets owned by L3 namespaces.
+    pub(crate) fn max_sockets() -> u32 {
+        // SAFETY: reads a module parameter; no preconditions.
+        unsafe { bindings::l3ns_c_param_max_sockets() }
+    }
+
     /// Most member tasks over all L3 namespaces.
     pub(crate) fn max_tasks() -> u32 {
         // SAFETY: reads a module parameter; no preconditions.
@@ -57,13 +70,8 @@ pub(crate) mod params {
 /// Identity of a task: its `task_struct` address, used only as a key and
 /// never dereferenced on the Rust side.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct TaskId(usize);
+pub(crate) struct TaskId(pub(super) usize);
 
-impl TaskId {
-    fn as_key(self) -> *const kernel::ffi::c_void {
-        self.0 as *const kernel::ffi::c_void
-    }
-}
 
 /// The calling task.
 pub(crate) fn current_task() -> TaskId {
@@ -78,7 +86,6 @@ pub(crate) fn current_pid() -> i32 {
 }
 
 /// Whether the caller has `CAP_NET_ADMIN` over its network namespace.
-#[allow(dead_code)]
 pub(crate) fn capable_net_admin() -> bool {
     // SAFETY: no preconditions; called in process context.
     unsafe { bindings::l3ns_c_capable_net_admin() }
@@ -177,6 +184,49 @@ impl NewTask<'_> {
     }
 }
 
+/// The RTNL lock, held while the guard lives.
+pub(crate) struct Rtnl(());
+
+impl Rtnl {
+    /// Takes RTNL (process context; may sleep).
+    pub(crate) fn lock() -> Self {
+        // SAFETY: no preconditions beyond process context.
+        unsafe { bindings::l3ns_c_rtnl_lock() };
+        Rtnl(())
+    }
+
+    /// Finds `addr` on device `dev` of the caller's netns (with label
+    /// `label` when given) and returns its prefix length. `ENODEV`,
+    /// `EADDRNOTAVAIL`, or `EINVAL` for names too long.
+    pub(crate) fn find_ifa(&self, dev: &[u8], label: Option<&[u8]>, addr: u32) -> Result<u8, Error> {
+        let mut d = [0u8; 17];
+        let mut l = [0u8; 17];
+        d.get_mut(..dev.len()).ok_or(EINVAL)?.copy_from_slice(dev);
+        if let Some(label) = label {
+            l.get_mut(..label.len()).ok_or(EINVAL)?.copy_from_slice(label);
+        }
+        // Both arrays keep a trailing NUL: names are at most 16 bytes.
+        if d[16] != 0 || l[16] != 0 {
+            return Err(EINVAL);
+        }
+        let lp = if label.is_some() { l.as_ptr() } else { core::ptr::null() };
+        // SAFETY: RTNL is held (we are the guard); both strings are
+        // NUL-terminated buffers that outlive the call.
+        let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr) };
+        if r < 0 {
+            return Err(Error::from_errno(r));
+        }
+        u8::try_from(r).map_err(|_| EINVAL)
+    }
+}
+
+impl Drop for Rtnl {
+    fn drop(&mut self) {
+        // SAFETY: taken in `lock`.
+        unsafe { bindings::l3ns_c_rtnl_unlock() };
+    }
+}
+
 /// Errno values the 6.12 `kernel::error::code` list lacks.
 pub(crate) mod errno {
     use kernel::error::Error;
@@ -184,5 +234,15 @@ pub(crate) mod errno {
     /// `EOPNOTSUPP`.
     pub(crate) fn eopnotsupp() -> Error {
         Error::from_errno(-95)
+    }
+
+    /// `EADDRNOTAVAIL`.
+    pub(crate) fn eaddrnotavail() -> Error {
+        Error::from_errno(-99)
+    }
+
+    /// `ENOBUFS`.
+    pub(crate) fn enobufs() -> Error {
+        Error::from_errno(-105)
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Every registration hands the C shim a pointer to the module's [`State`]
 //! and keeps an [`Arc`] to it, so the state outlives every callback that
-//! can reach it: `Drop` first unregisters (and waits for callbacks in
+//! can reach it: `Drop` first unregisters (the C side waits for callbacks in
 //! flight), then releases the `Arc`.
 //!
 //! The C shim keeps one static registration of each kind; a flag per kind
@@ -26,95 +26,68 @@ fn claim(flag: &AtomicBool) -> Result {
     flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).map(|_| ()).map_err(|_| EBUSY)
 }
 
-static DEBUGFS: AtomicBool = AtomicBool::new(false);
-static PERNET: AtomicBool = AtomicBool::new(false);
-static PROBES: AtomicBool = AtomicBool::new(false);
+macro_rules! registration {
+    ($(#[$doc:meta])* $name:ident, $flag:ident, $register:ident, $unregister:ident) => {
+        static $flag: AtomicBool = AtomicBool::new(false);
+
+        $(#[$doc])*
+        pub(crate) struct $name {
+            _state: Arc<State>,
+        }
+
+        impl $name {
+            /// Registers; the callbacks run with `state`.
+            pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
+                claim(&$flag)?;
+                // SAFETY: the pointer stays valid until `drop` has
+                // unregistered (we hold an `Arc`), and the C side has no
+                // other registration of this kind (`claim`).
+                let r = to_result(unsafe { bindings::$register(data_ptr(state)) });
+                if let Err(e) = r {
+                    $flag.store(false, Ordering::Release);
+                    return Err(e);
+                }
+                Ok(Self { _state: state.clone() })
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                // SAFETY: registered in `register`; the C side waits for
+                // callbacks in flight before returning.
+                unsafe { bindings::$unregister() };
+                $flag.store(false, Ordering::Release);
+            }
+        }
+    };
+}
+
+registration!(
+    /// `/sys/kernel/debug/net_ns/`: `start`, `info`, `addr`, `join`, `children`.
+    /// Removal waits for handlers in progress (debugfs proxy fops).
+    DebugfsTree, DEBUGFS, l3ns_c_debugfs_create, l3ns_c_debugfs_remove
+);
+registration!(
+    /// IPv4 netfilter hooks at PRE_ROUTING and LOCAL_OUT in every network
+    /// namespace, present and future (pernet); unregistration runs
+    /// `synchronize_net()`.
+    PernetHooks, PERNET, l3ns_c_pernet_register, l3ns_c_pernet_unregister
+);
+registration!(
+    /// Probes on `sched_process_fork` and `sched_process_free`;
+    /// unregistration runs `tracepoint_synchronize_unregister()`.
+    TaskProbes, PROBES, l3ns_c_task_probes_register, l3ns_c_task_probes_unregister
+);
+registration!(
+    /// Socket probes: creation, clone (accept), free, bind.
+    SockProbes, SOCK_PROBES, l3ns_c_sock_probes_register, l3ns_c_sock_probes_unregister
+);
+registration!(
+    /// The inetaddr notifier (address deletions).
+    AddrNotifier, ADDR_NOTIFIER, l3ns_c_inetaddr_register, l3ns_c_inetaddr_unregister
+);
+
 static REAPER: AtomicBool = AtomicBool::new(false);
-
-/// `/sys/kernel/debug/net_ns/{start,info}`.
-pub(crate) struct DebugfsTree {
-    _state: Arc<State>,
-}
-
-impl DebugfsTree {
-    /// Creates the tree; its handlers run `control` on `state`.
-    pub(crate) fn create(state: &Arc<State>) -> Result<Self> {
-        claim(&DEBUGFS)?;
-        // SAFETY: the pointer stays valid until `drop` removed the files
-        // (we hold an `Arc`); the shim has no other registration (`claim`).
-        let r = to_result(unsafe { bindings::l3ns_c_debugfs_create(data_ptr(state)) });
-        if let Err(e) = r {
-            DEBUGFS.store(false, Ordering::Release);
-            return Err(e);
-        }
-        Ok(Self { _state: state.clone() })
-    }
-}
-
-impl Drop for DebugfsTree {
-    fn drop(&mut self) {
-        // SAFETY: created in `create`; removal waits for handlers in progress.
-        unsafe { bindings::l3ns_c_debugfs_remove() };
-        DEBUGFS.store(false, Ordering::Release);
-    }
-}
-
-/// IPv4 netfilter hooks at PRE_ROUTING and LOCAL_OUT in every network
-/// namespace, present and future (pernet).
-pub(crate) struct PernetHooks {
-    _state: Arc<State>,
-}
-
-impl PernetHooks {
-    /// Registers the pernet subsystem and its hooks.
-    pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
-        claim(&PERNET)?;
-        // SAFETY: as for `DebugfsTree::create`; unregistration runs
-        // `synchronize_net()` before the `Arc` is released.
-        let r = to_result(unsafe { bindings::l3ns_c_pernet_register(data_ptr(state)) });
-        if let Err(e) = r {
-            PERNET.store(false, Ordering::Release);
-            return Err(e);
-        }
-        Ok(Self { _state: state.clone() })
-    }
-}
-
-impl Drop for PernetHooks {
-    fn drop(&mut self) {
-        // SAFETY: registered in `register`; waits for hooks in flight.
-        unsafe { bindings::l3ns_c_pernet_unregister() };
-        PERNET.store(false, Ordering::Release);
-    }
-}
-
-/// Probes on `sched_process_fork` and `sched_process_free`.
-pub(crate) struct TaskProbes {
-    _state: Arc<State>,
-}
-
-impl TaskProbes {
-    /// Attaches both probes.
-    pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
-        claim(&PROBES)?;
-        // SAFETY: as for `DebugfsTree::create`; unregistration runs
-        // `tracepoint_synchronize_unregister()` before the `Arc` is released.
-        let r = to_result(unsafe { bindings::l3ns_c_task_probes_register(data_ptr(state)) });
-        if let Err(e) = r {
-            PROBES.store(false, Ordering::Release);
-            return Err(e);
-        }
-        Ok(Self { _state: state.clone() })
-    }
-}
-
-impl Drop for TaskProbes {
-    fn drop(&mut self) {
-        // SAFETY: registered in `register`; waits for probes in flight.
-        unsafe { bindings::l3ns_c_task_probes_unregister() };
-        PROBES.store(false, Ordering::Release);
-    }
-}
 
 /// The process-context work item that reaps empty namespaces.
 pub(crate) struct Reaper {
@@ -123,10 +96,10 @@ pub(crate) struct Reaper {
 
 impl Reaper {
     /// Initializes the work item (not queued yet).
-    pub(crate) fn new(state: &Arc<State>) -> Result<Self> {
+    pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
         claim(&REAPER)?;
-        // SAFETY: as for `DebugfsTree::create`; `drop` cancels and waits for
-        // the work before the `Arc` is released.
+        // SAFETY: as for the registrations above; `drop` cancels and waits
+        // for the work before the `Arc` is released.
         unsafe { bindings::l3ns_c_reaper_init(data_ptr(state)) };
         Ok(Self { _state: state.clone() })
     }
@@ -134,9 +107,9 @@ impl Reaper {
     /// Queues a reap. A no-op when no `Reaper` exists. Any context.
     pub(crate) fn kick() {
         if REAPER.load(Ordering::Acquire) {
-            // SAFETY: the flag is set only between `new` (work initialized)
-            // and `drop`; queuing an initialized work item is allowed in any
-            // context.
+            // SAFETY: the flag is set only between `register` (work
+            // initialized) and `drop`; queuing an initialized work item is
+            // allowed in any context.
             unsafe { bindings::l3ns_c_reaper_kick() };
         }
     }
@@ -145,9 +118,9 @@ impl Reaper {
 impl Drop for Reaper {
     fn drop(&mut self) {
         REAPER.store(false, Ordering::Release);
-        // SAFETY: initialized in `new`. Kicks race-free: every caller of
-        // `kick` (probes, hooks, debugfs) is unregistered before the reaper
-        // drops (field order in `L3ns`), so nothing queues it after this.
+        // SAFETY: initialized in `register`. Every caller of `kick` (probes,
+        // hooks, debugfs) is unregistered before the reaper drops (field
+        // order in `L3ns`), so nothing queues it after this.
         unsafe { bindings::l3ns_c_reaper_stop() };
     }
 }

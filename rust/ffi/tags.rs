@@ -1,50 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Safe access to the C shim's pointer-keyed tag table (RCU readers, one
-//! bh-safe writer lock; see `Documentation/design.rst`, mechanism 1).
+//! Safe access to the C shim's pointer-keyed tag tables (RCU readers, one
+//! bh-safe writer lock; see `Documentation/design.rst`, mechanisms 1 and 5).
+//! Keys are object addresses used only for identity, never dereferenced.
 
 use super::{bindings, TaskId};
 use kernel::error::{to_result, Result};
+use kernel::ffi::c_void;
 
 const TASK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_TASK as u32;
+const SOCK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_SOCK as u32;
 
-/// Task -> L3 slot tags. A tag value is `slot index + 1` (0 means "none").
-pub(crate) struct TaskTags;
+/// Identity of a `struct sock` (its address; never dereferenced in Rust).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct SockId(pub(super) usize);
 
-impl TaskTags {
-    /// The tag of `task`, if any. Any context.
-    pub(crate) fn get(task: TaskId) -> Option<u32> {
-        // SAFETY: the key is only compared, never dereferenced.
-        let v = unsafe { bindings::l3ns_c_tag_get(TASK, task.as_key()) };
-        (v != 0).then_some(v)
-    }
-
-    /// Tags `task` with `value` (non-zero). Fails with `EEXIST` if already
-    /// tagged, `ENOSPC` at the `max_tasks` limit, `ENOMEM`. Any context.
-    pub(crate) fn set(task: TaskId, value: u32) -> Result {
-        // SAFETY: the key is only compared, never dereferenced.
-        to_result(unsafe { bindings::l3ns_c_tag_set(TASK, task.as_key(), value) })
-    }
-
-    /// Removes the tag of `task`, returning it. Any context.
-    pub(crate) fn del(task: TaskId) -> Option<u32> {
-        // SAFETY: the key is only compared, never dereferenced.
-        let v = unsafe { bindings::l3ns_c_tag_del(TASK, task.as_key()) };
-        (v != 0).then_some(v)
-    }
-
-    /// Number of tagged tasks.
-    pub(crate) fn count() -> u32 {
-        // SAFETY: no preconditions.
-        unsafe { bindings::l3ns_c_tag_count(TASK) }
-    }
-
-    /// Removes every task tag (module unload, after the probes are gone).
-    pub(crate) fn clear() {
-        // SAFETY: no preconditions.
-        unsafe { bindings::l3ns_c_tag_clear(TASK) }
-    }
+fn get(kind: u32, key: usize) -> Option<u32> {
+    // SAFETY: the key is only compared, never dereferenced.
+    let v = unsafe { bindings::l3ns_c_tag_get(kind, key as *const c_void) };
+    (v != 0).then_some(v)
 }
+
+fn set(kind: u32, key: usize, value: u32) -> Result {
+    // SAFETY: the key is only compared, never dereferenced.
+    to_result(unsafe { bindings::l3ns_c_tag_set(kind, key as *const c_void, value) })
+}
+
+fn del(kind: u32, key: usize) -> Option<u32> {
+    // SAFETY: the key is only compared, never dereferenced.
+    let v = unsafe { bindings::l3ns_c_tag_del(kind, key as *const c_void) };
+    (v != 0).then_some(v)
+}
+
+fn count(kind: u32) -> u32 {
+    // SAFETY: no preconditions.
+    unsafe { bindings::l3ns_c_tag_count(kind) }
+}
+
+fn clear(kind: u32) {
+    // SAFETY: no preconditions.
+    unsafe { bindings::l3ns_c_tag_clear(kind) }
+}
+
+macro_rules! tag_table {
+    ($name:ident, $id:ty, $kind:expr, $what:literal) => {
+        #[doc = concat!($what, " -> L3 slot tags. A tag value is `slot index + 1`.")]
+        pub(crate) struct $name;
+
+        impl $name {
+            /// The tag of `id`, if any. Any context.
+            pub(crate) fn get(id: $id) -> Option<u32> {
+                get($kind, id.0)
+            }
+
+            /// Tags `id` with `value` (non-zero): `EEXIST` if already tagged,
+            /// `ENOSPC` at the limit, `ENOMEM`. Any context.
+            pub(crate) fn set(id: $id, value: u32) -> Result {
+                set($kind, id.0, value)
+            }
+
+            /// Removes the tag of `id`, returning it. Any context.
+            pub(crate) fn del(id: $id) -> Option<u32> {
+                del($kind, id.0)
+            }
+
+            /// Number of tags.
+            pub(crate) fn count() -> u32 {
+                count($kind)
+            }
+
+            /// Removes every tag (module unload, after the probes are gone).
+            pub(crate) fn clear() {
+                clear($kind)
+            }
+        }
+    };
+}
+
+tag_table!(TaskTags, TaskId, TASK, "Task");
+tag_table!(SockTags, SockId, SOCK, "Socket");
 
 /// A tag key for tests: any address works, since keys are never dereferenced.
 #[cfg(CONFIG_KUNIT)]

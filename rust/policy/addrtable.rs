@@ -13,7 +13,7 @@
 //! the run back to the last live entry instead), so lookups of absent keys
 //! stay short however many addresses come and go.
 
-use crate::nstable::Writer;
+use super::nstable::Writer;
 use core::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
 
 /// Entries in the table; the `max_addrs` limit keeps the load at or below 1/2.
@@ -115,7 +115,8 @@ pub enum AddrError {
     Full,
 }
 
-/// The address ownership table. All-zero is a valid empty table.
+/// The address ownership table. All-zero is a valid empty table (every
+/// key `EMPTY`), so the kernel side initializes it in place with zeroes.
 pub struct AddrTable {
     entries: [Entry; CAPACITY],
     live: AtomicU32,
@@ -224,17 +225,39 @@ impl AddrTable {
     }
 
     /// Removes every address owned by `slot`, reporting each.
-    pub fn remove_owner(&self, w: &Writer, slot: u16, mut removed: impl FnMut(AddrKey, Owner)) {
+    pub fn remove_owner(&self, w: &Writer, slot: u16, removed: impl FnMut(AddrKey, Owner)) {
+        self.remove_where(w, |_, o| o.slot == slot, removed)
+    }
+
+    /// Removes every address for which `pred` holds, reporting each.
+    pub fn remove_where(
+        &self,
+        w: &Writer,
+        pred: impl Fn(AddrKey, Owner) -> bool,
+        mut removed: impl FnMut(AddrKey, Owner),
+    ) {
         for idx in 0..CAPACITY {
             let (k, o) = self.entries[idx].read();
-            if k == EMPTY || k == TOMB || Owner::unpack(o).slot != slot {
+            if k == EMPTY || k == TOMB {
                 continue;
             }
             let key = AddrKey { net: (k >> 32) as u32, addr: k as u32 };
+            if !pred(key, Owner::unpack(o)) {
+                continue;
+            }
             if let Some(owner) = self.remove(w, key) {
                 removed(key, owner);
             }
         }
+    }
+
+    /// Every owned address (any order). Lock-free; a concurrent writer may
+    /// or may not be seen.
+    pub fn iter(&self) -> impl Iterator<Item = (AddrKey, Owner)> + Clone + '_ {
+        self.entries.iter().filter_map(|e| match e.read() {
+            (EMPTY, _) | (TOMB, _) => None,
+            (k, o) => Some((AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o))),
+        })
     }
 
     /// Calls `f` for every owned address (any order).

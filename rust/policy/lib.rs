@@ -11,5 +11,6 @@
 #![deny(missing_docs)]
 
 pub mod addrtable;
+pub mod bindrule;
 pub mod nstable;
 pub mod parse;

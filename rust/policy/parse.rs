@@ -154,6 +154,84 @@ pub fn parse_take(input: &[u8]) -> Result<TakeAddr<'_>, ParseError> {
     Ok(TakeAddr { ifname: parse_ifname(name)?, addr: parse_ipv4(addr)? })
 }
 
+/// Displays a host-order IPv4 address as a dotted quad (the inverse of
+/// [`parse_ipv4`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dotted(pub u32);
+
+impl core::fmt::Display for Dotted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let [a, b, c, d] = self.0.to_be_bytes();
+        write!(f, "{a}.{b}.{c}.{d}")
+    }
+}
+
+/// Parses a namespace id: decimal, `1..=u32::MAX`, no sign, no leading zero.
+pub fn parse_id(input: &[u8]) -> Result<u32, ParseError> {
+    if input.is_empty() || input.len() > 10 || input[0] == b'0' {
+        return Err(ParseError::Malformed);
+    }
+    let mut v: u32 = 0;
+    for &b in input {
+        if !b.is_ascii_digit() {
+            return Err(ParseError::Malformed);
+        }
+        v = v.checked_mul(10).and_then(|v| v.checked_add(u32::from(b - b'0'))).ok_or(ParseError::Malformed)?;
+    }
+    Ok(v)
+}
+
+/// Parses a write to `join`: a namespace id and an optional newline.
+pub fn parse_join(input: &[u8]) -> Result<u32, ParseError> {
+    if input.len() > START_MAX {
+        return Err(ParseError::TooLong);
+    }
+    match strip_newline(input) {
+        [] => Err(ParseError::Empty),
+        id => parse_id(id),
+    }
+}
+
+/// What the parent writes to `addr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrCmd<'a> {
+    /// `push <id> <ifname> <a.b.c.d>`: give a parent address to child `id`.
+    Push {
+        /// Child namespace id.
+        id: u32,
+        /// The address and the interface it must be on.
+        take: TakeAddr<'a>,
+    },
+    /// `pull <id> <a.b.c.d>`: take an address back from child `id`.
+    Pull {
+        /// Child namespace id.
+        id: u32,
+        /// The address, host byte order.
+        addr: u32,
+    },
+}
+
+/// Parses a write to `addr`.
+pub fn parse_addr_cmd(input: &[u8]) -> Result<AddrCmd<'_>, ParseError> {
+    if input.len() > INFO_MAX + 16 {
+        return Err(ParseError::TooLong);
+    }
+    let line = strip_newline(input);
+    if line.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let mut words = line.splitn(3, |&b| b == b' ');
+    let (verb, id, rest) = match (words.next(), words.next(), words.next()) {
+        (Some(v), Some(i), Some(r)) => (v, parse_id(i)?, r),
+        _ => return Err(ParseError::Malformed),
+    };
+    match verb {
+        b"push" => Ok(AddrCmd::Push { id, take: parse_take(rest)? }),
+        b"pull" => Ok(AddrCmd::Pull { id, addr: parse_ipv4(rest)? }),
+        _ => Err(ParseError::Malformed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +278,24 @@ mod tests {
             assert!(parse_take(bad).is_err(), "{bad:?}");
         }
         assert_eq!(parse_take(&[b'a'; INFO_MAX + 1]), Err(ParseError::TooLong));
+    }
+
+    #[test]
+    fn ids_and_commands() {
+        assert_eq!(parse_id(b"1"), Ok(1));
+        assert_eq!(parse_id(b"4294967295"), Ok(u32::MAX));
+        for bad in [&b"0"[..], b"01", b"4294967296", b"-1", b"+1", b"1a", b""] {
+            assert!(parse_id(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_join(b"7\n"), Ok(7));
+        assert!(parse_join(b"7\n\n").is_err());
+        assert_eq!(
+            parse_addr_cmd(b"push 2 eth0 10.0.0.2\n"),
+            Ok(AddrCmd::Push { id: 2, take: TakeAddr { ifname: IfName { device: b"eth0", label: None }, addr: 0x0a00_0002 } })
+        );
+        assert_eq!(parse_addr_cmd(b"pull 2 10.0.0.2"), Ok(AddrCmd::Pull { id: 2, addr: 0x0a00_0002 }));
+        for bad in [&b"push 2 10.0.0.2"[..], b"pull 2 eth0 10.0.0.2", b"grab 2 10.0.0.2", b"push 0 eth0 1.2.3.4", b"pull 2", b"pull  2 1.2.3.4"] {
+            assert!(parse_addr_cmd(bad).is_err(), "{bad:?}");
+        }
     }
 }

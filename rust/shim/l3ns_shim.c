@@ -41,7 +41,12 @@ static unsigned int max_tasks = 65536;
 module_param(max_tasks, uint, 0444);
 MODULE_PARM_DESC(max_tasks, "Most member tasks over all L3 namespaces (default 65536)");
 
+static unsigned int max_sockets = 65536;
+module_param(max_sockets, uint, 0444);
+MODULE_PARM_DESC(max_sockets, "Most sockets owned by L3 namespaces (default 65536)");
+
 u32 l3ns_c_param_max_namespaces(void) { return max_namespaces; }
+u32 l3ns_c_param_max_sockets(void) { return max_sockets; }
 u32 l3ns_c_param_max_tasks(void) { return max_tasks; }
 
 /* ---- debugfs: net_ns/{start,info} ---------------------------------------- */
@@ -53,61 +58,106 @@ u32 l3ns_c_param_max_tasks(void) { return max_tasks; }
 
 static struct dentry *l3ns_dir;
 
-static ssize_t start_write(struct file *file, const char __user *ubuf,
-			   size_t len, loff_t *ppos)
+/* i_private of each file: the Rust state and which file it is. */
+struct l3ns_file_ctx {
+	void *data;
+	u32 id;
+	const char *name;
+};
+
+static struct l3ns_file_ctx l3ns_files[L3NS_FILE_COUNT] = {
+	[L3NS_FILE_START] = { .id = L3NS_FILE_START, .name = "start" },
+	[L3NS_FILE_INFO] = { .id = L3NS_FILE_INFO, .name = "info" },
+	[L3NS_FILE_ADDR] = { .id = L3NS_FILE_ADDR, .name = "addr" },
+	[L3NS_FILE_JOIN] = { .id = L3NS_FILE_JOIN, .name = "join" },
+	[L3NS_FILE_CHILDREN] = { .id = L3NS_FILE_CHILDREN, .name = "children" },
+};
+
+static ssize_t write_ctx(struct l3ns_file_ctx *ctx, const char __user *ubuf, size_t len)
 {
 	char buf[L3NS_WRITE_MAX];
 
 	if (len > sizeof(buf)) {
-		pr_info_ratelimited("start: write of %zu bytes refused (EINVAL)\n", len);
+		pr_info_ratelimited("%s: write of %zu bytes refused (EINVAL)\n", ctx->name, len);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
-	return l3ns_rs_start_write(file->private_data, buf, len);
+	return l3ns_rs_file_write(ctx->data, ctx->id, buf, len);
 }
 
-static const struct file_operations start_fops = {
+/* Write-only files: start, addr, join. */
+static ssize_t plain_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	return write_ctx(file->private_data, ubuf, len);
+}
+
+static const struct file_operations write_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = start_write,
+	.write = plain_write,
 };
 
-static int info_show(struct seq_file *m, void *v)
+/* Readable files (info, children), formatted once per open. */
+static int ctx_show(struct seq_file *m, void *v)
 {
+	struct l3ns_file_ctx *ctx = m->private;
 	u8 *buf = kmalloc(L3NS_INFO_BUF, GFP_KERNEL);
 	ssize_t n;
 
 	if (!buf)
 		return -ENOMEM;
-	n = l3ns_rs_info_format(m->private, buf, L3NS_INFO_BUF);
+	n = l3ns_rs_file_format(ctx->data, ctx->id, buf, L3NS_INFO_BUF);
 	if (n > 0)
 		seq_write(m, buf, n);
 	kfree(buf);
 	return n < 0 ? n : 0;
 }
 
-static int info_open(struct inode *inode, struct file *file)
+static int ctx_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, info_show, inode->i_private);
+	return single_open(file, ctx_show, inode->i_private);
 }
 
-static const struct file_operations info_fops = {
+static ssize_t seq_ctx_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+
+	return write_ctx(m->private, ubuf, len);
+}
+
+static const struct file_operations read_fops = {
 	.owner = THIS_MODULE,
-	.open = info_open,
+	.open = ctx_open,
 	.read = seq_read,
+	.write = seq_ctx_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
 
 int l3ns_c_debugfs_create(void *data)
 {
+	static const umode_t modes[L3NS_FILE_COUNT] = {
+		[L3NS_FILE_START] = 0666,	/* as in the patch */
+		[L3NS_FILE_INFO] = 0644,	/* writes need CAP_NET_ADMIN */
+		[L3NS_FILE_ADDR] = 0200,
+		[L3NS_FILE_JOIN] = 0200,
+		[L3NS_FILE_CHILDREN] = 0444,
+	};
 	struct dentry *dir = debugfs_create_dir("net_ns", NULL);
+	int i;
 
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	debugfs_create_file("start", 0666, dir, data, &start_fops);
-	debugfs_create_file("info", 0444, dir, data, &info_fops);
+	for (i = 0; i < L3NS_FILE_COUNT; i++) {
+		bool readable = i == L3NS_FILE_INFO || i == L3NS_FILE_CHILDREN;
+
+		l3ns_files[i].data = data;
+		debugfs_create_file(l3ns_files[i].name, modes[i], dir, &l3ns_files[i],
+				    readable ? &read_fops : &write_fops);
+	}
 	l3ns_dir = dir;
 	return 0;
 }
@@ -300,7 +350,7 @@ static struct hlist_head *tag_bucket(u32 kind, const void *key)
 
 static u32 tag_limit(u32 kind)
 {
-	return kind == L3NS_TAG_TASK ? max_tasks : 0;
+	return kind == L3NS_TAG_TASK ? max_tasks : max_sockets;
 }
 
 int l3ns_c_tag_set(u32 kind, const void *key, u32 value)

@@ -18,7 +18,32 @@
 /* Kinds of pointer-keyed tag tables. */
 enum l3ns_tag_kind {
 	L3NS_TAG_TASK = 0,
-	L3NS_TAG_KINDS = 1,
+	L3NS_TAG_SOCK = 1,
+	L3NS_TAG_KINDS = 2,
+};
+
+/* What bind() asks for, classified by the shim (host byte order). */
+enum l3ns_bind_kind {
+	L3NS_BIND_V4 = 0,	/* AF_INET, or AF_INET6 v4-mapped: see .v4 */
+	L3NS_BIND_V6_ANY = 1,	/* :: */
+	L3NS_BIND_V6_LOOPBACK = 2,	/* ::1 */
+	L3NS_BIND_V6_OTHER = 3,
+};
+
+struct l3ns_bind_req {
+	u32 kind;		/* enum l3ns_bind_kind */
+	u32 v4;
+	u32 net_inum;		/* netns of the socket */
+};
+
+/* The debugfs files under net_ns/. */
+enum l3ns_file {
+	L3NS_FILE_START = 0,
+	L3NS_FILE_INFO = 1,
+	L3NS_FILE_ADDR = 2,
+	L3NS_FILE_JOIN = 3,
+	L3NS_FILE_CHILDREN = 4,
+	L3NS_FILE_COUNT = 5,
 };
 
 /* Per network namespace state (net_generic), counters updated atomically. */
@@ -83,6 +108,21 @@ void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
 struct l3ns_net *l3ns_c_current_net(void);
 bool l3ns_c_capable_net_admin(void);
 
+/* Socket probes (post_create, sk_clone, sk_free, bind). */
+int l3ns_c_sock_probes_register(void *data);
+void l3ns_c_sock_probes_unregister(void);
+
+/* inetaddr notifier (address deletions). */
+int l3ns_c_inetaddr_register(void *data);
+void l3ns_c_inetaddr_unregister(void);
+
+/* RTNL, and finding an ifa of the caller's netns under it:
+ * returns the prefix length, -ENODEV or -EADDRNOTAVAIL. `label` may be NULL
+ * (any label of the device); both strings are NUL-terminated. */
+void l3ns_c_rtnl_lock(void);
+void l3ns_c_rtnl_unlock(void);
+int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr);
+
 /* Kills a task that has not run yet (fail-closed inheritance). */
 void l3ns_c_kill_task(const void *task);
 
@@ -94,16 +134,26 @@ void l3ns_c_rcu_barrier(void);
 /* Module parameters. */
 u32 l3ns_c_param_max_namespaces(void);
 u32 l3ns_c_param_max_tasks(void);
+u32 l3ns_c_param_max_sockets(void);
 
 /* --- implemented in Rust ------------------------------------------------ */
 
-ssize_t l3ns_rs_start_write(void *data, const u8 *buf, size_t len);
-/* Formats `info` for the calling task into buf; returns bytes or -errno. */
-ssize_t l3ns_rs_info_format(void *data, u8 *buf, size_t cap);
+/* A write to net_ns/<file>: returns len or -errno. */
+ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
+/* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
+ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 unsigned int l3ns_rs_nf_hook(void *data, const struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
 void l3ns_rs_task_free(void *data, const void *task);
 void l3ns_rs_reap(void *data);
+/* A member created a user socket: tag it (0) or refuse it (-errno). */
+int l3ns_rs_sock_create(void *data, const void *sk);
+void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
+void l3ns_rs_sock_free(void *data, const void *sk);
+/* bind(): 0 to let it proceed, -EADDRNOTAVAIL to refuse. */
+int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req);
+/* An IPv4 address was deleted from a device of netns net_inum. */
+void l3ns_rs_addr_deleted(void *data, u32 net_inum, u32 addr);
 
 #endif /* L3NS_SHIM_H */

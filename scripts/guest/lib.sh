@@ -37,3 +37,29 @@ wait_for() {
 }
 
 ensure_loaded() { [ -d $D ] || insmod $KO || fail "insmod failed"; }
+
+# net_setup: eth0 (the boot-time dummy0, renamed) with 10.0.0.1/24 kept by
+# the parent and 10.0.0.2-.3/24 plus 10.0.0.4/24 labelled eth0:1 to hand out.
+net_setup() {
+	if ! ip link show eth0 >/dev/null 2>&1; then
+		ip link set dummy0 name eth0 || fail "no dummy0 to rename"
+	fi
+	ip link set eth0 up
+	for a in 10.0.0.1 10.0.0.2 10.0.0.3; do
+		ip -4 addr show dev eth0 | grep -q "inet $a/" || ip addr add $a/24 dev eth0
+	done
+	ip -4 addr show dev eth0 | grep -q "inet 10.0.0.4/" || ip addr add 10.0.0.4/24 dev eth0 label eth0:1
+}
+
+# member SCRIPT: runs SCRIPT (shell text) in a new L3 namespace; its output
+# is the function's output.
+member() { sh -c ". /guest/lib.sh; echo 3 > $D/start || exit 1; $1"; }
+
+# child_ids: ids of the L3 children of this netns (from net_ns/children).
+child_ids() { sed -n '2,$p' $D/children | cut -d' ' -f1; }
+
+# expect LABEL EXPECTED OUTPUT-OF-PROBE
+expect() { assert_eq "$1" "$2" "$3"; }
+
+# write_ok LABEL FILE BYTES: one write of BYTES (no escapes) must succeed.
+write_ok() { assert_eq "$1" "ok ${#3}" "$(l3ns-probe write "$2" "$3")"; }

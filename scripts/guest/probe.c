@@ -5,6 +5,12 @@
  * "ok <detail>" or "errno <NAME>" (exit status 0 either way; 2 on misuse).
  *
  *   l3ns-probe write FILE BYTES   one write(2) of BYTES (escapes: \n \t \0 \\ \xNN)
+ *   l3ns-probe bind PROTO ADDR PORT
+ *                                 socket + bind(2); PROTO is tcp, udp, raw
+ *                                 (AF_INET) or tcp6, udp6 (AF_INET6; ADDR
+ *                                 may be ::, ::1 or ::ffff:a.b.c.d); on
+ *                                 success prints getsockname()
+ *   l3ns-probe hold SECONDS       holds one UDP socket open for SECONDS
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 static const char *errname(int e)
 {
@@ -73,10 +82,75 @@ static int cmd_write(const char *file, const char *bytes)
 	return 0;
 }
 
+static int cmd_bind(const char *proto, const char *addr, int port)
+{
+	int v6 = !strcmp(proto, "tcp6") || !strcmp(proto, "udp6");
+	int type = (!strcmp(proto, "udp") || !strcmp(proto, "udp6")) ? SOCK_DGRAM :
+		   !strcmp(proto, "raw") ? SOCK_RAW : SOCK_STREAM;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, type, type == SOCK_RAW ? IPPROTO_ICMP : 0);
+	struct sockaddr_storage ss = {};
+	socklen_t len;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (fd < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+			return 2;
+		len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+			return 2;
+		len = sizeof(*s4);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, buf, sizeof(buf));
+	printf("ok %s\n", buf);
+	close(fd);
+	return 0;
+}
+
+static int cmd_hold(int seconds)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	printf("ok holding\n");
+	fflush(stdout);
+	sleep(seconds);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
-	fprintf(stderr, "usage: l3ns-probe write FILE BYTES\n");
+	if (argc == 5 && !strcmp(argv[1], "bind"))
+		return cmd_bind(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return cmd_hold(atoi(argv[2]));
+	fprintf(stderr, "usage: l3ns-probe write FILE BYTES | bind PROTO ADDR PORT | hold SECONDS\n");
 	return 2;
 }

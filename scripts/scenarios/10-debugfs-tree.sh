@@ -1,9 +1,11 @@
 # net_ns/ holds `start` and `info` as in patch 11/12 (not its empty `dev`
-# stub); `info` in an L2 namespace prints the patch's five lines first,
-# with no kernel address in them.
+# stub) plus l3ns's `addr`, `join` and `children`; `info` in an L2
+# namespace prints the patch's five lines first, with no kernel address.
 ensure_loaded
-assert_eq "files" "info start" "$(ls $D | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "files" "addr children info join start" "$(ls $D | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "start mode" "-rw-rw-rw-" "$(stat -c %A $D/start)"
+assert_eq "info mode" "-rw-r--r--" "$(stat -c %A $D/info)"
+assert_eq "addr mode" "--w-------" "$(stat -c %A $D/addr)"
 cat $D/info
 assert_eq "patch lines in order" "nsproxy|nsproxy refcnt|net_ns|net_ns refcnt|level" \
 	"$(head -5 $D/info | cut -d: -f1 | tr '\n' '|' | sed 's/|$//')"

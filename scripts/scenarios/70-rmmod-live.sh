@@ -11,7 +11,7 @@ rmmod l3ns || fail "rmmod failed"
 [ -d $D ] && fail "net_ns/ still exists after rmmod"
 line=$(dmesg | grep 'l3ns: unloaded:' | tail -1)
 echo "$line"
-case $line in *"0 task tags left, 0 namespaces left"*) note "ok: counters at zero" ;; *) fail "unload left objects: $line" ;; esac
+case $line in *"0 task tags, 0 socket tags, 0 addresses, 0 namespaces left"*) note "ok: counters at zero" ;; *) fail "unload left objects: $line" ;; esac
 dmesg | grep -q "l3ns: unload: L3 namespace .* dissolved" || fail "no dissolve line"
 kill $forker $pinger 2>/dev/null; wait $forker $pinger 2>/dev/null
 insmod $KO || fail "reload failed"

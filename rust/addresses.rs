@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Address ownership (`Documentation/design.rst`, mechanism 6): taking,
+//! pushing, pulling, deletion by the parent, and return on release.
+//!
+//! Lock order: RTNL, then the state mutex.
+
+use crate::ffi::{self, errno, Rtnl};
+use crate::policy::addrtable::{AddrError, AddrKey, Owner};
+use crate::policy::bindrule::Owned;
+use crate::policy::nstable::{NsView, Writer};
+use crate::policy::parse::{Dotted, TakeAddr};
+use crate::registry::State;
+use crate::text::TextBuf;
+use core::fmt::Write;
+use kernel::prelude::*;
+
+/// Logs a refused address operation (rate-limited) and returns `err`.
+fn refuse(what: &str, err: Error) -> Error {
+    if ffi::log_ratelimit() {
+        pr_info!("{}: refused ({:?})\n", what, err);
+    }
+    err
+}
+
+impl State {
+    /// The addresses slot `index` owns in netns `net`.
+    pub(crate) fn owned(&self, net: u32, index: usize) -> impl Iterator<Item = Owned> + Clone + '_ {
+        self.addrs
+            .iter()
+            .filter(move |(k, o)| k.net == net && usize::from(o.slot) == index)
+            .map(|(k, o)| Owned { addr: k.addr, prefix_len: o.prefix_len })
+    }
+
+    /// `echo "eth0 10.0.0.2" > info` by a member with `CAP_NET_ADMIN`: the
+    /// patch's workflow.
+    pub(crate) fn take_addr(&self, take: &TakeAddr<'_>) -> Result {
+        let ns = self.ns_of(ffi::current_task()).ok_or_else(|| refuse("info: take from layer 2", EPERM))?;
+        if !ffi::capable_net_admin() {
+            return Err(refuse("info: take without CAP_NET_ADMIN", EPERM));
+        }
+        self.assign(&ns, take)
+    }
+
+    /// The child namespace `id` of the caller's netns, for a parent with
+    /// `CAP_NET_ADMIN`.
+    pub(crate) fn child_for_admin(&self, id: u32) -> Result<NsView> {
+        if self.ns_of(ffi::current_task()).is_some() {
+            return Err(refuse("addr/join: caller is in an L3 namespace", EPERM));
+        }
+        if !ffi::capable_net_admin() {
+            return Err(refuse("addr/join: caller lacks CAP_NET_ADMIN", EPERM));
+        }
+        let net = ffi::current_task_ns().net_inum;
+        self.table.find_id(id).filter(|ns| ns.parent == net).ok_or_else(|| refuse("addr/join: no such child", ENOENT))
+    }
+
+    /// `push <id> <ifname> <addr>` from the parent.
+    pub(crate) fn push_addr(&self, id: u32, take: &TakeAddr<'_>) -> Result {
+        let ns = self.child_for_admin(id)?;
+        self.assign(&ns, take)
+    }
+
+    /// `pull <id> <addr>` from the parent: the address is the parent's again.
+    pub(crate) fn pull_addr(&self, id: u32, addr: u32) -> Result {
+        let ns = self.child_for_admin(id)?;
+        let key = AddrKey { net: ns.parent, addr };
+        let _rtnl = Rtnl::lock();
+        let (_guard, w) = self.lock();
+        match self.addrs.lookup(key) {
+            Some(o) if usize::from(o.slot) == ns.index => {
+                self.addrs.remove(&w, key);
+                pr_info!("{} pulled back from L3 namespace {} by its parent\n", Dotted(addr), ns.id);
+                Ok(())
+            }
+            _ => Err(refuse("addr: pull of an address the child does not own", errno::eaddrnotavail())),
+        }
+    }
+
+    /// Gives an address the parent owns on `take.ifname` to `ns`.
+    fn assign(&self, ns: &NsView, take: &TakeAddr<'_>) -> Result {
+        let rtnl = Rtnl::lock();
+        let prefix_len = rtnl
+            .find_ifa(take.ifname.device, take.ifname.label, take.addr)
+            .map_err(|e| refuse("address assignment: device/address lookup", e))?;
+        let (_guard, w) = self.lock();
+        // The namespace may have been reaped since it was looked up.
+        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id) {
+            return Err(refuse("address assignment: namespace is gone", ENOENT));
+        }
+        let slot = u16::try_from(ns.index).map_err(|_| EINVAL)?;
+        let key = AddrKey { net: ns.parent, addr: take.addr };
+        self.addrs.insert(&w, key, Owner { slot, prefix_len }).map_err(|e| match e {
+            AddrError::Owned(_) => refuse("address assignment: owned by another L3 namespace", EBUSY),
+            AddrError::Full => refuse("address assignment: table full", ENOSPC),
+        })?;
+        pr_info!("{}/{} now owned by L3 namespace {}\n", Dotted(take.addr), prefix_len, ns.id);
+        Ok(())
+    }
+
+    /// The inetaddr notifier saw `addr` deleted in netns `net` (under RTNL).
+    pub(crate) fn addr_deleted(&self, net: u32, addr: u32) {
+        let (_guard, w) = self.lock();
+        if let Some(o) = self.addrs.remove(&w, AddrKey { net, addr }) {
+            let id = self.table.view(usize::from(o.slot)).map_or(0, |v| v.id);
+            pr_info!("{} was deleted from its device: L3 namespace {} no longer owns it\n", Dotted(addr), id);
+        }
+    }
+
+    /// Returns every address of slot `index` to the parent and logs one line
+    /// naming them. Called with the state mutex held.
+    pub(crate) fn release_addrs(&self, w: &Writer, ns: &NsView, why: &str) {
+        let mut line = [0u8; 200];
+        let mut text = TextBuf::new(&mut line);
+        let Ok(slot) = u16::try_from(ns.index) else { return };
+        let mut n = 0usize;
+        self.addrs.remove_owner(w, slot, |k, o| {
+            n += 1;
+            // A line too long for the buffer ends with what fitted.
+            let _ = write!(text, " {}/{}", Dotted(k.addr), o.prefix_len);
+        });
+        if n == 0 {
+            pr_info!("L3 namespace {} released: {} (it owned no address)\n", ns.id, why);
+        } else {
+            pr_info!(
+                "L3 namespace {} released: {}; {} address(es) returned to net_ns {}:{}\n",
+                ns.id,
+                why,
+                n,
+                ns.parent,
+                text.as_str()
+            );
+        }
+    }
+
+    /// Netns `net` is exiting: forget every address that lived in it.
+    pub(crate) fn forget_net_addrs(&self, w: &Writer, net: u32) {
+        self.addrs.remove_where(w, |k, _| k.net == net, |_, _| {});
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Which local addresses a socket may bind, as in FreeBSD's
+//! `prison_check_ip4()`: a few short rules, no state of their own.
+//!
+//! A member socket may bind its namespace's own addresses, the network and
+//! broadcast addresses of their subnets, 127.0.0.0/8, INADDR_ANY,
+//! 255.255.255.255 and multicast. A parent socket may bind anything its
+//! children do not own. IPv6 is not virtualized yet: members may only use
+//! `::`, `::1` and v4-mapped addresses they may use as IPv4.
+
+/// What bind() was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindAddr {
+    /// An IPv4 address (AF_INET, or AF_INET6 v4-mapped), host byte order.
+    V4(u32),
+    /// `::`.
+    V6Any,
+    /// `::1`.
+    V6Loopback,
+    /// Any other IPv6 address.
+    V6Other,
+}
+
+/// An address a namespace owns, with its prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owned {
+    /// The address, host byte order.
+    pub addr: u32,
+    /// Its prefix length.
+    pub prefix_len: u8,
+}
+
+/// `0.0.0.0`.
+pub const INADDR_ANY: u32 = 0;
+/// `255.255.255.255`.
+pub const INADDR_BROADCAST: u32 = u32::MAX;
+
+/// `127.0.0.0/8`.
+pub fn is_loopback(addr: u32) -> bool {
+    addr >> 24 == 127
+}
+
+/// `224.0.0.0/4`.
+pub fn is_multicast(addr: u32) -> bool {
+    addr >> 28 == 0xe
+}
+
+/// The netmask of a prefix length (`0..=32`; longer is treated as 32).
+pub fn netmask(prefix_len: u8) -> u32 {
+    match prefix_len {
+        0 => 0,
+        p if p >= 32 => u32::MAX,
+        p => u32::MAX << (32 - u32::from(p)),
+    }
+}
+
+impl Owned {
+    /// The subnet's network address, for prefixes that have one (< /31).
+    pub fn network(self) -> Option<u32> {
+        (self.prefix_len < 31).then(|| self.addr & netmask(self.prefix_len))
+    }
+
+    /// The subnet's broadcast address, for prefixes that have one (< /31).
+    pub fn broadcast(self) -> Option<u32> {
+        (self.prefix_len < 31).then(|| self.addr | !netmask(self.prefix_len))
+    }
+
+    /// Whether `addr` is in this address's subnet.
+    pub fn same_subnet(self, addr: u32) -> bool {
+        let m = netmask(self.prefix_len);
+        addr & m == self.addr & m
+    }
+}
+
+/// Addresses every namespace may bind, whatever it owns.
+pub fn always_bindable(addr: u32) -> bool {
+    addr == INADDR_ANY || addr == INADDR_BROADCAST || is_loopback(addr) || is_multicast(addr)
+}
+
+/// May a socket of a member namespace owning `own` bind `addr`?
+pub fn member_may_bind(addr: BindAddr, own: impl Iterator<Item = Owned> + Clone) -> bool {
+    match addr {
+        BindAddr::V6Any | BindAddr::V6Loopback => true,
+        BindAddr::V6Other => false,
+        BindAddr::V4(a) if always_bindable(a) => true,
+        BindAddr::V4(a) => {
+            own.clone().any(|o| o.addr == a) || own.into_iter().any(|o| o.network() == Some(a) || o.broadcast() == Some(a))
+        }
+    }
+}
+
+/// May a socket of the parent bind `addr`, given who owns it?
+/// `owned_by_child` is whether some child namespace owns it.
+pub fn parent_may_bind(addr: BindAddr, owned_by_child: bool) -> bool {
+    !matches!(addr, BindAddr::V4(_)) || !owned_by_child
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Owned = Owned { addr: 0x0a00_0002, prefix_len: 24 }; // 10.0.0.2/24
+    const B: Owned = Owned { addr: 0x0a01_0005, prefix_len: 32 }; // 10.1.0.5/32
+
+    fn may(addr: u32) -> bool {
+        member_may_bind(BindAddr::V4(addr), [A, B].into_iter())
+    }
+
+    #[test]
+    fn member_binds_own_and_special_addresses_only() {
+        for ok in [0x0a00_0002, 0x0a01_0005, 0x0a00_0000, 0x0a00_00ff, 0, u32::MAX, 0x7f00_0001, 0x7f12_3456, 0xe000_00fb] {
+            assert!(may(ok), "{ok:#x}");
+        }
+        for bad in [0x0a00_0003, 0x0a00_0001, 0xc0a8_0001, 0x0a01_0000, 0x0a01_00ff, 0x0b00_0002] {
+            assert!(!may(bad), "{bad:#x}");
+        }
+        assert!(member_may_bind(BindAddr::V6Any, [A].into_iter()));
+        assert!(member_may_bind(BindAddr::V6Loopback, [A].into_iter()));
+        assert!(!member_may_bind(BindAddr::V6Other, [A].into_iter()));
+        assert!(!member_may_bind(BindAddr::V4(0x0a00_0002), core::iter::empty()), "no address: nothing");
+        assert!(member_may_bind(BindAddr::V4(0), core::iter::empty()));
+    }
+
+    #[test]
+    fn subnet_arithmetic() {
+        assert_eq!(A.network(), Some(0x0a00_0000));
+        assert_eq!(A.broadcast(), Some(0x0a00_00ff));
+        assert_eq!(B.network(), None);
+        assert_eq!(Owned { addr: 0x0a00_0003, prefix_len: 31 }.broadcast(), None);
+        assert_eq!(Owned { addr: 0x0a00_0003, prefix_len: 0 }.broadcast(), Some(u32::MAX));
+        assert_eq!(netmask(33), u32::MAX);
+        assert!(A.same_subnet(0x0a00_00fe) && !A.same_subnet(0x0a00_0100));
+    }
+
+    #[test]
+    fn parent_is_refused_children_addresses() {
+        assert!(!parent_may_bind(BindAddr::V4(0x0a00_0002), true));
+        assert!(parent_may_bind(BindAddr::V4(0x0a00_0002), false));
+        assert!(parent_may_bind(BindAddr::V6Other, true));
+    }
+}

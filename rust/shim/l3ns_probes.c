@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l3ns C shim, part 2: socket probes (ownership, bind veto), the inetaddr
+ * notifier and ifa lookup under RTNL. Mechanisms 5-7 of
+ * Documentation/design.rst. Decisions are made by the l3ns_rs_* callbacks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inetdevice.h>
+#include <linux/kprobes.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "l3ns_shim.h"
+
+static void *l3ns_sock_data;
+
+/* Per-instance data of the int-returning kretprobes: the value to force. */
+struct l3ns_kret {
+	int ret;
+};
+
+/* ---- socket creation: tag, or fail socket(2) ---------------------------- */
+
+static int post_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	int kern = (int)regs_get_kernel_argument(regs, 4);
+
+	k->ret = 0;
+	if (!kern && sock && sock->sk)
+		k->ret = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
+	return 0;
+}
+
+static int forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+
+	if (k->ret && regs_return_value(regs) == 0)
+		regs_set_return_value(regs, k->ret);
+	return 0;
+}
+
+static struct kretprobe post_create_krp = {
+	.kp.symbol_name = "security_socket_post_create",
+	.entry_handler = post_create_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+/* ---- bind(): veto ------------------------------------------------------- */
+
+static bool classify(const struct sockaddr *sa, int len, struct l3ns_bind_req *req)
+{
+	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
+		req->kind = L3NS_BIND_V4;
+		req->v4 = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (ipv6_addr_v4mapped(a)) {
+			req->kind = L3NS_BIND_V4;
+			req->v4 = ntohl(a->s6_addr32[3]);
+		} else if (ipv6_addr_any(a)) {
+			req->kind = L3NS_BIND_V6_ANY;
+		} else if (ipv6_addr_loopback(a)) {
+			req->kind = L3NS_BIND_V6_LOOPBACK;
+		} else {
+			req->kind = L3NS_BIND_V6_OTHER;
+		}
+		return true;
+	}
+	return false;	/* other families, short lengths: not ours to judge */
+}
+
+static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	const struct sockaddr *sa = (const struct sockaddr *)regs_get_kernel_argument(regs, 1);
+	int len = (int)regs_get_kernel_argument(regs, 2);
+	struct l3ns_bind_req req = {};
+
+	k->ret = 0;
+	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
+		return 0;
+	if (!classify(sa, len, &req))
+		return 0;
+	req.net_inum = sock_net(sock->sk)->ns.inum;
+	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req);
+	return 0;
+}
+
+static struct kretprobe bind_krp = {
+	.kp.symbol_name = "security_socket_bind",
+	.entry_handler = bind_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+/* ---- accepted sockets inherit, freed sockets drop their tag ------------- */
+
+static int sk_clone_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	l3ns_rs_sock_clone(l3ns_sock_data, (const void *)regs_get_kernel_argument(regs, 0),
+			   (const void *)regs_get_kernel_argument(regs, 1));
+	return 0;
+}
+
+static int sk_free_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	l3ns_rs_sock_free(l3ns_sock_data, (const void *)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
+static struct kprobe sk_clone_kp = { .symbol_name = "security_sk_clone", .pre_handler = sk_clone_pre };
+static struct kprobe sk_free_kp = { .symbol_name = "security_sk_free", .pre_handler = sk_free_pre };
+
+/* A kprobe/kretprobe can only be registered again after these are reset. */
+static void reset_kp(struct kprobe *kp)
+{
+	kp->addr = NULL;
+	kp->flags = 0;
+}
+
+int l3ns_c_sock_probes_register(void *data)
+{
+	int err;
+
+	l3ns_sock_data = data;
+	reset_kp(&sk_free_kp);
+	reset_kp(&sk_clone_kp);
+	reset_kp(&post_create_krp.kp);
+	reset_kp(&bind_krp.kp);
+	/* Free first: a tag is never added without its remover in place. */
+	err = register_kprobe(&sk_free_kp);
+	if (err)
+		goto fail;
+	err = register_kprobe(&sk_clone_kp);
+	if (err)
+		goto unreg_free;
+	err = register_kretprobe(&post_create_krp);
+	if (err)
+		goto unreg_clone;
+	err = register_kretprobe(&bind_krp);
+	if (err)
+		goto unreg_create;
+	return 0;
+unreg_create:
+	unregister_kretprobe(&post_create_krp);
+unreg_clone:
+	unregister_kprobe(&sk_clone_kp);
+unreg_free:
+	unregister_kprobe(&sk_free_kp);
+fail:
+	pr_err("socket probes: registration failed (%d)\n", err);
+	return err;
+}
+
+void l3ns_c_sock_probes_unregister(void)
+{
+	unregister_kretprobe(&bind_krp);
+	unregister_kretprobe(&post_create_krp);
+	unregister_kprobe(&sk_clone_kp);
+	unregister_kprobe(&sk_free_kp);
+}
+
+/* ---- address deletions --------------------------------------------------- */
+
+static void *l3ns_addr_data;
+
+static int inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+
+	if (event == NETDEV_DOWN && ifa->ifa_dev && ifa->ifa_dev->dev)
+		l3ns_rs_addr_deleted(l3ns_addr_data, dev_net(ifa->ifa_dev->dev)->ns.inum,
+				     ntohl(ifa->ifa_local));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block l3ns_inetaddr_nb = { .notifier_call = inetaddr_event };
+
+int l3ns_c_inetaddr_register(void *data)
+{
+	l3ns_addr_data = data;
+	return register_inetaddr_notifier(&l3ns_inetaddr_nb);
+}
+
+void l3ns_c_inetaddr_unregister(void)
+{
+	unregister_inetaddr_notifier(&l3ns_inetaddr_nb);
+}
+
+/* ---- ifa lookup ----------------------------------------------------------- */
+
+void l3ns_c_rtnl_lock(void) { rtnl_lock(); }
+void l3ns_c_rtnl_unlock(void) { rtnl_unlock(); }
+
+int l3ns_c_find_ifa(const char *devname, const char *label, u32 addr)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct net_device *dev;
+	struct in_device *in_dev;
+	struct in_ifaddr *ifa;
+
+	ASSERT_RTNL();
+	dev = __dev_get_by_name(net, devname);
+	if (!dev)
+		return -ENODEV;
+	in_dev = __in_dev_get_rtnl(dev);
+	if (!in_dev)
+		return -EADDRNOTAVAIL;
+	in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+		if (ifa->ifa_local != htonl(addr))
+			continue;
+		if (label && strcmp(label, ifa->ifa_label))
+			continue;
+		return ifa->ifa_prefixlen;
+	}
+	return -EADDRNOTAVAIL;
+}

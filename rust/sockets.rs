@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket ownership and the bind rule (`Documentation/design.rst`,
+//! mechanisms 5 and 7). A socket belongs to the namespace of the task that
+//! created it; bind() is judged with the socket's namespace, not the
+//! caller's.
+
+use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, Reaper, SockId};
+use crate::policy::addrtable::AddrKey;
+use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr};
+use crate::policy::parse::Dotted;
+use crate::registry::{index_of, State};
+use kernel::prelude::*;
+
+/// Displays a bind address for logs.
+struct ShowBind(BindAddr);
+
+impl core::fmt::Display for ShowBind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            BindAddr::V4(a) => write!(f, "{}", Dotted(a)),
+            BindAddr::V6Any => f.write_str("::"),
+            BindAddr::V6Loopback => f.write_str("::1"),
+            BindAddr::V6Other => f.write_str("an IPv6 address"),
+        }
+    }
+}
+
+impl State {
+    /// A user socket was created: a member's socket joins its namespace.
+    /// Fails (socket(2) fails with `ENOBUFS`) if the tag cannot be stored.
+    pub(crate) fn sock_create(&self, sk: SockId) -> Result {
+        let Some(tag) = TaskTags::get(ffi::current_task()) else { return Ok(()) };
+        let Some(index) = index_of(tag) else { return Ok(()) };
+        if !self.table.socket_get(index) {
+            return Ok(()); // dissolved: module unload in progress
+        }
+        if SockTags::set(sk, tag).is_err() {
+            // The creating task is a member: this never empties the namespace.
+            self.table.socket_put(index);
+            self.table.count_refusal(index);
+            if ffi::log_ratelimit() {
+                pr_warn!("socket: cannot tag a member socket (max_sockets or memory): ENOBUFS\n");
+            }
+            return Err(errno::enobufs());
+        }
+        Ok(())
+    }
+
+    /// A socket was cloned (an accepted connection): it inherits.
+    pub(crate) fn sock_clone(&self, parent: SockId, child: SockId) {
+        let Some(tag) = SockTags::get(parent) else { return };
+        let Some(index) = index_of(tag) else { return };
+        if !self.table.socket_get(index) {
+            return;
+        }
+        if SockTags::set(child, tag).is_err() {
+            self.table.socket_put(index);
+            self.table.count_refusal(index);
+            if ffi::log_ratelimit() {
+                pr_warn!("socket: cannot tag an accepted member socket (max_sockets or memory)\n");
+            }
+        }
+    }
+
+    /// A socket is being freed.
+    pub(crate) fn sock_free(&self, sk: SockId) {
+        let Some(index) = SockTags::del(sk).and_then(index_of) else { return };
+        if self.table.socket_put(index) {
+            Reaper::kick();
+        }
+    }
+
+    /// bind(): `Ok` lets it proceed, `Err(EADDRNOTAVAIL)` refuses.
+    pub(crate) fn bind_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result {
+        let allowed = match SockTags::get(sk).and_then(index_of) {
+            Some(index) => {
+                let fast = matches!(addr, BindAddr::V4(a)
+                    if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index));
+                let ok = fast || member_may_bind(addr, self.owned(net, index));
+                if !ok {
+                    self.table.count_refusal(index);
+                    if ffi::log_ratelimit() {
+                        let id = self.table.view(index).map_or(0, |v| v.id);
+                        pr_info!("bind: L3 namespace {}: {} refused (EADDRNOTAVAIL)\n", id, ShowBind(addr));
+                    }
+                }
+                ok
+            }
+            None => {
+                let owned = matches!(addr, BindAddr::V4(a) if self.addrs.lookup(AddrKey { net, addr: a }).is_some());
+                let ok = parent_may_bind(addr, owned);
+                if !ok && ffi::log_ratelimit() {
+                    pr_info!("bind: {} is owned by an L3 namespace (EADDRNOTAVAIL)\n", ShowBind(addr));
+                }
+                ok
+            }
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(errno::eaddrnotavail())
+        }
+    }
+}

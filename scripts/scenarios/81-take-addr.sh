@@ -1,0 +1,41 @@
+# The patch's workflow: `echo 3 > start; echo "eth0 10.0.0.2" > info`
+# takes a parent address into the namespace; errors use the right errno;
+# the address returns to the parent when the namespace dies.
+ensure_loaded
+net_setup
+out=$(member "echo 'eth0 10.0.0.2' > $D/info && echo 'eth0:1 10.0.0.4' > $D/info && info_get id && info_get addresses")
+echo "$out"
+id=$(echo "$out" | sed -n 1p)
+assert_eq "addresses in info" "10.0.0.2/24 10.0.0.4/24" "$(echo "$out" | sed -n 2p | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+dmesg | grep -q "10.0.0.2/24 now owned by L3 namespace $id" || fail "no ownership line in dmesg"
+wait_for sh -c "dmesg | grep -q 'L3 namespace $id released: no members or sockets left; 2 address(es) returned to net_ns'" ||
+	fail "no release line naming the returned addresses"
+dmesg | grep "L3 namespace $id released"
+out=$(member "
+	echo nodev \$(l3ns-probe write $D/info 'nosuch0 10.0.0.2')
+	echo notondev \$(l3ns-probe write $D/info 'eth0 10.9.9.9')
+	echo badlabel \$(l3ns-probe write $D/info 'eth0:1 10.0.0.2')
+	echo lo \$(l3ns-probe write $D/info 'lo 10.0.0.2')
+	for bad in '999.0.0.1' 'eth0' 'eth0 10.0.0.2 x' 'eth0  10.0.0.2' 'eth0 10.0.0' 'eth0 10.0.0.2\n\n'; do
+		echo malformed \$(l3ns-probe write $D/info \"\$bad\")
+	done
+	echo ok \$(l3ns-probe write $D/info 'eth0 10.0.0.3')
+	echo again \$(l3ns-probe write $D/info 'eth0 10.0.0.3')")
+echo "$out"
+expect "unknown device" "errno ENODEV" "$(echo "$out" | sed -n 's/^nodev //p')"
+expect "address not on the device" "errno EADDRNOTAVAIL" "$(echo "$out" | sed -n 's/^notondev //p')"
+expect "label mismatch" "errno EADDRNOTAVAIL" "$(echo "$out" | sed -n 's/^badlabel //p')"
+expect "address on another device" "errno EADDRNOTAVAIL" "$(echo "$out" | sed -n 's/^lo //p')"
+assert_eq "malformed inputs all EINVAL" "errno EINVAL" "$(echo "$out" | sed -n 's/^malformed //p' | sort -u)"
+assert_eq "malformed input count" 6 "$(echo "$out" | grep -c '^malformed ')"
+expect "valid take" "ok 13" "$(echo "$out" | sed -n 's/^ok //p')"
+expect "taking an owned address again is idempotent" "ok 13" "$(echo "$out" | sed -n 's/^again //p')"
+expect "take from layer 2" "errno EPERM" "$(l3ns-probe write $D/info 'eth0 10.0.0.2')"
+# Exclusive: while A holds 10.0.0.2, B gets EBUSY.
+member "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5" & holder=$!
+wait_for sh -c "grep -q '10.0.0.2/24' $D/children" || fail "A did not take 10.0.0.2"
+expect "another namespace's address" "errno EBUSY" "$(member "l3ns-probe write $D/info 'eth0 10.0.0.2'")"
+kill $holder; wait $holder 2>/dev/null || true
+wait_for sh -c "! grep -q '10.0.0.2/24' $D/children" || fail "10.0.0.2 not returned after A died"
+long=$(printf '%0300d' 0)
+expect "oversized write" "errno EINVAL" "$(member "l3ns-probe write $D/info $long")"
