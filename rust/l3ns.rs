@@ -36,6 +36,7 @@ mod policy {
     pub(crate) mod bindrule;
     pub(crate) mod nstable;
     pub(crate) mod parse;
+    pub(crate) mod privilege;
 }
 
 use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, SockProbes, TaskProbes};

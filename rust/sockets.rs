@@ -9,6 +9,7 @@ use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, Reaper, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr};
 use crate::policy::parse::Dotted;
+use crate::policy::privilege::{member_may_create_socket, member_may_use_cap};
 use crate::registry::{index_of, State};
 use kernel::prelude::*;
 
@@ -101,5 +102,36 @@ impl State {
         } else {
             Err(errno::eaddrnotavail())
         }
+    }
+}
+
+impl State {
+    /// `security_capable()` for the current task: members lose
+    /// `CAP_NET_ADMIN` and `CAP_SYS_ADMIN` (mechanism 8).
+    pub(crate) fn capable_check(&self, cap: i32) -> Result {
+        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else { return Ok(()) };
+        if member_may_use_cap(cap) {
+            return Ok(());
+        }
+        self.table.count_refusal(index);
+        if ffi::log_ratelimit() {
+            let id = self.table.view(index).map_or(0, |v| v.id);
+            pr_info!("capability {} refused to pid {} in L3 namespace {} (EPERM)\n", cap, ffi::current_pid(), id);
+        }
+        Err(EPERM)
+    }
+
+    /// `security_socket_create()` for a user socket of the current task.
+    pub(crate) fn socket_create_check(&self, family: i32) -> Result {
+        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else { return Ok(()) };
+        if member_may_create_socket(family) {
+            return Ok(());
+        }
+        self.table.count_refusal(index);
+        if ffi::log_ratelimit() {
+            let id = self.table.view(index).map_or(0, |v| v.id);
+            pr_info!("socket family {} refused in L3 namespace {} (EPERM)\n", family, id);
+        }
+        Err(EPERM)
     }
 }

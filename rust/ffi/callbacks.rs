@@ -80,6 +80,27 @@ unsafe extern "C" fn l3ns_rs_sock_create(data: *mut c_void, sk: *const c_void) -
 
 /// # Safety
 ///
+/// Called by the `security_capable` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_capable_check(data: *mut c_void, cap: i32) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.capable_check(cap).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the `security_socket_create` probe for a user socket, `data`
+/// as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_socket_create_check(data: *mut c_void, family: i32) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.socket_create_check(family).map(|()| 0))
+}
+
+/// # Safety
+///
 /// Called by the `security_sk_clone` probe, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_sock_clone(data: *mut c_void, sk: *const c_void, newsk: *const c_void) {

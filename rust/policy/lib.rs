@@ -14,3 +14,4 @@ pub mod addrtable;
 pub mod bindrule;
 pub mod nstable;
 pub mod parse;
+pub mod privilege;

@@ -37,7 +37,7 @@ static int post_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 	k->ret = 0;
 	if (!kern && sock && sock->sk)
 		k->ret = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
-	return 0;
+	return k->ret ? 0 : 1;	/* 1: no return probe needed */
 }
 
 static int forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -94,17 +94,53 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	k->ret = 0;
 	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
-		return 0;
+		return 1;
 	if (!classify(sa, len, &req))
-		return 0;
+		return 1;
 	req.net_inum = sock_net(sock->sk)->ns.inum;
 	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req);
-	return 0;
+	return k->ret ? 0 : 1;
 }
 
 static struct kretprobe bind_krp = {
 	.kp.symbol_name = "security_socket_bind",
 	.entry_handler = bind_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+/* ---- privileges of members ---------------------------------------------- */
+
+static int capable_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+
+	k->ret = l3ns_rs_capable_check(l3ns_sock_data, (int)regs_get_kernel_argument(regs, 2));
+	return k->ret ? 0 : 1;
+}
+
+static struct kretprobe capable_krp = {
+	.kp.symbol_name = "security_capable",
+	.entry_handler = capable_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+static int sock_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	int family = (int)regs_get_kernel_argument(regs, 0);
+	int kern = (int)regs_get_kernel_argument(regs, 3);
+
+	k->ret = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family);
+	return k->ret ? 0 : 1;
+}
+
+static struct kretprobe sock_create_krp = {
+	.kp.symbol_name = "security_socket_create",
+	.entry_handler = sock_create_entry,
 	.handler = forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
@@ -144,6 +180,8 @@ int l3ns_c_sock_probes_register(void *data)
 	reset_kp(&sk_clone_kp);
 	reset_kp(&post_create_krp.kp);
 	reset_kp(&bind_krp.kp);
+	reset_kp(&capable_krp.kp);
+	reset_kp(&sock_create_krp.kp);
 	/* Free first: a tag is never added without its remover in place. */
 	err = register_kprobe(&sk_free_kp);
 	if (err)
@@ -157,7 +195,17 @@ int l3ns_c_sock_probes_register(void *data)
 	err = register_kretprobe(&bind_krp);
 	if (err)
 		goto unreg_create;
+	err = register_kretprobe(&capable_krp);
+	if (err)
+		goto unreg_bind;
+	err = register_kretprobe(&sock_create_krp);
+	if (err)
+		goto unreg_capable;
 	return 0;
+unreg_capable:
+	unregister_kretprobe(&capable_krp);
+unreg_bind:
+	unregister_kretprobe(&bind_krp);
 unreg_create:
 	unregister_kretprobe(&post_create_krp);
 unreg_clone:
@@ -171,6 +219,8 @@ fail:
 
 void l3ns_c_sock_probes_unregister(void)
 {
+	unregister_kretprobe(&sock_create_krp);
+	unregister_kretprobe(&capable_krp);
 	unregister_kretprobe(&bind_krp);
 	unregister_kretprobe(&post_create_krp);
 	unregister_kprobe(&sk_clone_kp);

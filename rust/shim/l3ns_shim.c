@@ -19,6 +19,8 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/nsproxy.h>
 #include <linux/ratelimit.h>
+#include <linux/cred.h>
+#include <linux/user_namespace.h>
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
@@ -477,9 +479,28 @@ struct l3ns_net *l3ns_c_current_net(void)
 	return net_generic(current->nsproxy->net_ns, l3ns_net_id);
 }
 
+/*
+ * CAP_NET_ADMIN over the caller's netns, read from the credentials directly:
+ * capable() would go through security_capable(), where l3ns refuses
+ * CAP_NET_ADMIN to members, and members must still be able to take an
+ * address with the patch's `echo "eth0 10.0.0.2" > info`. Like
+ * cap_capable(), the capability counts in the netns's user namespace or
+ * any namespace owned by the caller above it.
+ */
 bool l3ns_c_capable_net_admin(void)
 {
-	return ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN);
+	const struct cred *cred = current_cred();
+	struct user_namespace *ns = current->nsproxy->net_ns->user_ns;
+
+	for (;;) {
+		if (ns == cred->user_ns)
+			return cap_raised(cred->cap_effective, CAP_NET_ADMIN);
+		if (ns->level <= cred->user_ns->level)
+			return false;
+		if (ns->parent == cred->user_ns && uid_eq(ns->owner, cred->euid))
+			return true;
+		ns = ns->parent;
+	}
 }
 
 void l3ns_c_kill_task(const void *task)

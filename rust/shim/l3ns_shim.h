@@ -108,7 +108,8 @@ void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
 struct l3ns_net *l3ns_c_current_net(void);
 bool l3ns_c_capable_net_admin(void);
 
-/* Socket probes (post_create, sk_clone, sk_free, bind). */
+/* Socket probes (post_create, sk_clone, sk_free, bind), and the privilege
+ * probes (security_capable, security_socket_create). */
 int l3ns_c_sock_probes_register(void *data);
 void l3ns_c_sock_probes_unregister(void);
 
@@ -147,6 +148,10 @@ void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
 void l3ns_rs_task_free(void *data, const void *task);
 void l3ns_rs_reap(void *data);
+/* security_capable / security_socket_create by the current task: 0 to
+ * let it proceed, -EPERM to refuse. */
+int l3ns_rs_capable_check(void *data, int cap);
+int l3ns_rs_socket_create_check(void *data, int family);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */
 int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);

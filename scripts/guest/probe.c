@@ -11,6 +11,7 @@
  *                                 may be ::, ::1 or ::ffff:a.b.c.d); on
  *                                 success prints getsockname()
  *   l3ns-probe hold SECONDS       holds one UDP socket open for SECONDS
+ *   l3ns-probe socket FAMILY      socket(2) of FAMILY: inet, inet6, unix, packet
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -143,8 +144,23 @@ static int cmd_hold(int seconds)
 	return 0;
 }
 
+static int cmd_socket(const char *family)
+{
+	int f = !strcmp(family, "packet") ? AF_PACKET : !strcmp(family, "inet6") ? AF_INET6 :
+		!strcmp(family, "unix") ? AF_UNIX : AF_INET;
+	int fd = socket(f, f == AF_PACKET ? SOCK_RAW : SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		printf("errno %s\n", errname(errno));
+	else
+		printf("ok socket\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "socket"))
+		return cmd_socket(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "bind"))
