@@ -3,7 +3,7 @@
 //! Per-packet and per-task callbacks (safe Rust; reached through
 //! `ffi::callbacks`). Nothing here takes a lock.
 
-use crate::ffi::{NetCounters, NewTask, TaskId};
+use crate::ffi::{NetCounters, NewTask, SockId, TaskId};
 use crate::registry::State;
 use core::sync::atomic::Ordering;
 
@@ -33,6 +33,12 @@ impl Hook {
 pub(crate) struct Packet {
     /// Where the packet is.
     pub(crate) hook: Hook,
+    /// LOCAL_OUT: the full user socket that sent it.
+    pub(crate) sk: Option<SockId>,
+    /// Inode of the netns the hook runs in.
+    pub(crate) net: u32,
+    /// Source address (host byte order).
+    pub(crate) saddr: u32,
 }
 
 /// A netfilter verdict.
@@ -40,17 +46,26 @@ pub(crate) enum Verdict {
     /// Let the packet go on.
     Accept,
     /// Drop it.
-    #[allow(dead_code)]
     Drop,
 }
 
 /// Called for every IPv4 packet at PRE_ROUTING and LOCAL_OUT.
-pub(crate) fn nf_hook(_state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Verdict {
+pub(crate) fn nf_hook(state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Verdict {
     match pkt.hook {
-        Hook::PreRouting => net.pre_routing.fetch_add(1, Ordering::Relaxed),
-        Hook::LocalOut => net.local_out.fetch_add(1, Ordering::Relaxed),
-        Hook::Other => 0,
-    };
+        Hook::PreRouting => {
+            net.pre_routing.fetch_add(1, Ordering::Relaxed);
+        }
+        Hook::LocalOut => {
+            net.local_out.fetch_add(1, Ordering::Relaxed);
+            // The backstop: a source the sending socket may not use.
+            if let Some(sk) = pkt.sk {
+                if !state.may_send(sk, pkt.net, pkt.saddr) {
+                    return Verdict::Drop;
+                }
+            }
+        }
+        Hook::Other => {}
+    }
     Verdict::Accept
 }
 

@@ -24,6 +24,7 @@ mod registry;
 mod sockets;
 mod addresses;
 mod text;
+mod traffic;
 
 /// The policy core: no `unsafe`, no allocation; also built on the host.
 /// Its API is `pub` for the host crate, and some of it serves later stages
@@ -34,12 +35,14 @@ mod text;
 mod policy {
     pub(crate) mod addrtable;
     pub(crate) mod bindrule;
+    pub(crate) mod demux;
     pub(crate) mod nstable;
     pub(crate) mod parse;
     pub(crate) mod privilege;
+    pub(crate) mod source;
 }
 
-use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, SockProbes, TaskProbes};
+use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes};
 use registry::State;
 
 module! {
@@ -59,6 +62,7 @@ struct L3ns {
     _debugfs: DebugfsTree,
     _hooks: PernetHooks,
     _addrs: AddrNotifier,
+    _routes: RouteProbes,
     _socks: SockProbes,
     _probes: TaskProbes,
     _reaper: Reaper,
@@ -72,6 +76,7 @@ impl kernel::Module for L3ns {
         let probes = TaskProbes::register(&state)?;
         let socks = SockProbes::register(&state)?;
         let addrs = AddrNotifier::register(&state)?;
+        let routes = RouteProbes::register(&state)?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
@@ -84,6 +89,7 @@ impl kernel::Module for L3ns {
             _debugfs: debugfs,
             _hooks: hooks,
             _addrs: addrs,
+            _routes: routes,
             _socks: socks,
             _probes: probes,
             _reaper: reaper,

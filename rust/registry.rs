@@ -10,6 +10,7 @@
 use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, TaskId};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
+use core::sync::atomic::AtomicU64;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
 use kernel::new_mutex;
@@ -23,6 +24,10 @@ pub(crate) struct State {
     pub(crate) table: NsTable,
     /// Which namespace owns which address.
     pub(crate) addrs: AddrTable,
+    /// Packets dropped at LOCAL_OUT: a source the socket may not use.
+    pub(crate) dropped_local_out: AtomicU64,
+    /// Deliveries refused: a packet for another namespace's address.
+    pub(crate) dropped_delivery: AtomicU64,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
@@ -44,6 +49,8 @@ impl State {
         try_pin_init!(State {
             table <- kernel::init::zeroed(),
             addrs <- kernel::init::zeroed(),
+            dropped_local_out: AtomicU64::new(0),
+            dropped_delivery: AtomicU64::new(0),
             writer <- new_mutex!(()),
         })
         .pin_chain(move |s| {

@@ -9,7 +9,8 @@
 //! longer run.
 
 use super::{bindings, NetCounters, NewTask, SockId, TaskId};
-use crate::policy::bindrule::BindAddr;
+use crate::policy::bindrule::{BindAddr, Owned};
+use crate::policy::source::{Flow, SourceChoice};
 use crate::{control, hooks, registry::State};
 use core::marker::PhantomData;
 use kernel::error::from_result;
@@ -148,6 +149,65 @@ unsafe extern "C" fn l3ns_rs_addr_deleted(data: *mut c_void, net_inum: u32, addr
 
 /// # Safety
 ///
+/// Called by the `ip_route_output_flow` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_source_wanted(data: *mut c_void, sk: *const c_void, _net_inum: u32) -> bool {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.source_wanted(SockId(sk as usize))
+}
+
+/// # Safety
+///
+/// Called by the `ip_route_output_flow` probe: `data` as for [`state`], `f`
+/// points to a valid `struct l3ns_flow`, `addr` to a writable `u32`.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_source(
+    data: *mut c_void,
+    sk: *const c_void,
+    f: *const bindings::l3ns_flow,
+    addr: *mut u32,
+) -> u32 {
+    // SAFETY: per the function contract.
+    let (state, f, addr) = unsafe { (state(data), &*f, &mut *addr) };
+    let flow = Flow { daddr: f.daddr, saddr: f.saddr, prefilled: f.prefilled != 0, nexthop: f.nexthop };
+    let mut device = [Owned { addr: 0, prefix_len: 0 }; bindings::L3NS_FLOW_DEV_ADDRS as usize];
+    let n = usize::from(f.ndev).min(device.len());
+    for (i, d) in device.iter_mut().enumerate().take(n) {
+        *d = Owned { addr: f.dev_addr[i], prefix_len: f.dev_prefix[i] };
+    }
+    match state.source(SockId(sk as usize), f.net_inum, &flow, &device[..n]) {
+        SourceChoice::Keep => bindings::l3ns_source_L3NS_SRC_KEEP,
+        SourceChoice::Use(a) => {
+            *addr = a;
+            bindings::l3ns_source_L3NS_SRC_USE
+        }
+        SourceChoice::Refuse => bindings::l3ns_source_L3NS_SRC_REFUSE,
+    }
+}
+
+/// # Safety
+///
+/// Called by the connect/sendmsg probes, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_connect_check(data: *mut c_void, sk: *const c_void, net: u32, daddr: u32) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.connect_check(SockId(sk as usize), net, daddr).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the `security_sock_rcv_skb` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_deliver_check(data: *mut c_void, sk: *const c_void, net: u32, daddr: u32, bcast: bool) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.deliver_check(SockId(sk as usize), net, daddr, bcast).map(|()| 0))
+}
+
+/// # Safety
+///
 /// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
 /// valid `struct l3ns_pkt`, `net` to the `struct l3ns_net` of the packet's
 /// network namespace (alive while its hooks are registered).
@@ -159,7 +219,12 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
 ) -> u32 {
     // SAFETY: per the function contract.
     let (state, pkt, counters) = unsafe { (state(data), &*pkt, NetCounters::from_raw(net)) };
-    let pkt = hooks::Packet { hook: hooks::Hook::from_raw(pkt.hook) };
+    let pkt = hooks::Packet {
+        hook: hooks::Hook::from_raw(pkt.hook),
+        sk: (!pkt.sk.is_null()).then(|| SockId(pkt.sk as usize)),
+        net: pkt.net_inum,
+        saddr: pkt.saddr,
+    };
     match hooks::nf_hook(state, &pkt, &counters) {
         hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
         hooks::Verdict::Drop => bindings::L3NS_NF_DROP,

@@ -83,6 +83,10 @@ registration!(
     SockProbes, SOCK_PROBES, l3ns_c_sock_probes_register, l3ns_c_sock_probes_unregister
 );
 registration!(
+    /// Source-address, connect/sendmsg and delivery probes.
+    RouteProbes, ROUTE_PROBES, l3ns_c_route_probes_register, l3ns_c_route_probes_unregister
+);
+registration!(
     /// The inetaddr notifier (address deletions).
     AddrNotifier, ADDR_NOTIFIER, l3ns_c_inetaddr_register, l3ns_c_inetaddr_unregister
 );

@@ -71,15 +71,23 @@ struct Entry {
     seq: AtomicU32,
     key: AtomicU64,
     owner: AtomicU32,
+    /// Assignment serial: smaller is older.
+    since: AtomicU32,
 }
 
 impl Entry {
     const fn new() -> Self {
-        Entry { seq: AtomicU32::new(0), key: AtomicU64::new(EMPTY), owner: AtomicU32::new(0) }
+        Entry { seq: AtomicU32::new(0), key: AtomicU64::new(EMPTY), owner: AtomicU32::new(0), since: AtomicU32::new(0) }
     }
 
     /// A consistent `(key, owner)` snapshot.
     fn read(&self) -> (u64, u32) {
+        let (k, o, _) = self.read_all();
+        (k, o)
+    }
+
+    /// A consistent `(key, owner, since)` snapshot.
+    fn read_all(&self) -> (u64, u32, u32) {
         loop {
             let s1 = self.seq.load(Ordering::Acquire);
             if s1 & 1 != 0 {
@@ -88,20 +96,22 @@ impl Entry {
             }
             let key = self.key.load(Ordering::Relaxed);
             let owner = self.owner.load(Ordering::Relaxed);
+            let since = self.since.load(Ordering::Relaxed);
             fence(Ordering::Acquire);
             if self.seq.load(Ordering::Relaxed) == s1 {
-                return (key, owner);
+                return (key, owner, since);
             }
         }
     }
 
     /// Writer side; the caller holds the writer lock.
-    fn write(&self, key: u64, owner: u32) {
+    fn write(&self, key: u64, owner: u32, since: u32) {
         let s = self.seq.load(Ordering::Relaxed);
         self.seq.store(s.wrapping_add(1), Ordering::Relaxed);
         fence(Ordering::Release);
         self.key.store(key, Ordering::Relaxed);
         self.owner.store(owner, Ordering::Relaxed);
+        self.since.store(since, Ordering::Relaxed);
         self.seq.store(s.wrapping_add(2), Ordering::Release);
     }
 }
@@ -120,6 +130,7 @@ pub enum AddrError {
 pub struct AddrTable {
     entries: [Entry; CAPACITY],
     live: AtomicU32,
+    serial: AtomicU32,
 }
 
 impl Default for AddrTable {
@@ -131,7 +142,7 @@ impl Default for AddrTable {
 impl AddrTable {
     /// An empty table.
     pub fn new() -> Self {
-        AddrTable { entries: [const { Entry::new() }; CAPACITY], live: AtomicU32::new(0) }
+        AddrTable { entries: [const { Entry::new() }; CAPACITY], live: AtomicU32::new(0), serial: AtomicU32::new(0) }
     }
 
     fn probe(&self, key: AddrKey) -> impl Iterator<Item = (usize, &Entry)> {
@@ -167,7 +178,8 @@ impl AddrTable {
                 if cur.slot != owner.slot {
                     return Err(AddrError::Owned(cur));
                 }
-                e.write(want, owner.pack());
+                let (_, _, since) = e.read_all();
+                e.write(want, owner.pack(), since);
                 return Ok(());
             }
             if k == TOMB && free.is_none() {
@@ -182,7 +194,8 @@ impl AddrTable {
             return Err(AddrError::Full);
         }
         let idx = free.ok_or(AddrError::Full)?;
-        self.entries[idx].write(want, owner.pack());
+        let since = self.serial.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+        self.entries[idx].write(want, owner.pack(), since);
         self.live.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -210,17 +223,17 @@ impl AddrTable {
     fn vacate(&self, idx: usize) {
         let next = (idx + 1) & (CAPACITY - 1);
         if self.entries[next].read().0 != EMPTY {
-            self.entries[idx].write(TOMB, 0);
+            self.entries[idx].write(TOMB, 0, 0);
             return;
         }
-        self.entries[idx].write(EMPTY, 0);
+        self.entries[idx].write(EMPTY, 0, 0);
         let mut i = idx;
         loop {
             i = (i + CAPACITY - 1) & (CAPACITY - 1);
             if i == idx || self.entries[i].read().0 != TOMB {
                 break;
             }
-            self.entries[i].write(EMPTY, 0);
+            self.entries[i].write(EMPTY, 0, 0);
         }
     }
 
@@ -257,6 +270,14 @@ impl AddrTable {
         self.entries.iter().filter_map(|e| match e.read() {
             (EMPTY, _) | (TOMB, _) => None,
             (k, o) => Some((AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o))),
+        })
+    }
+
+    /// Every owned address with its assignment serial (smaller: older).
+    pub fn iter_aged(&self) -> impl Iterator<Item = (AddrKey, Owner, u32)> + Clone + '_ {
+        self.entries.iter().filter_map(|e| match e.read_all() {
+            (EMPTY, _, _) | (TOMB, _, _) => None,
+            (k, o, since) => Some((AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o), since)),
         })
     }
 

@@ -12,6 +12,8 @@
 
 pub mod addrtable;
 pub mod bindrule;
+pub mod demux;
 pub mod nstable;
 pub mod parse;
 pub mod privilege;
+pub mod source;

@@ -30,6 +30,8 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
 
 #include "l3ns_shim.h"
 
@@ -188,7 +190,10 @@ static unsigned int l3ns_nf_hookfn(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	struct sock *sk = state->hook == NF_INET_LOCAL_OUT ? skb_to_full_sk(skb) : NULL;
 	struct l3ns_pkt pkt = {
+		.sk = (sk && sk_fullsock(sk) && !sk->sk_kern_sock) ? sk : NULL,
+		.net_inum = state->net->ns.inum,
 		.saddr = ntohl(iph->saddr),
 		.daddr = ntohl(iph->daddr),
 		.protocol = iph->protocol,

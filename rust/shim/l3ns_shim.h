@@ -62,11 +62,32 @@ struct l3ns_task_ns {
 
 /* The IPv4 header fields a netfilter hook decides on (host byte order). */
 struct l3ns_pkt {
+	const void *sk;		/* LOCAL_OUT: the sending full user socket, or NULL */
+	u32 net_inum;
 	u32 saddr;
 	u32 daddr;
 	u8 protocol;
 	u8 hook;		/* enum nf_inet_hooks */
 	u8 from_loopback;	/* state->in or state->out is a loopback device */
+};
+
+/* A route lookup made for a socket (ip_route_output_flow), host order. */
+#define L3NS_FLOW_DEV_ADDRS 16
+struct l3ns_flow {
+	u32 net_inum;
+	u32 daddr;
+	u32 saddr;
+	u32 nexthop;		/* gateway, or daddr if directly connected */
+	u8 prefilled;		/* saddr is the FIB's choice, not the caller's */
+	u8 ndev;		/* addresses of the route's device, in order */
+	u32 dev_addr[L3NS_FLOW_DEV_ADDRS];
+	u8 dev_prefix[L3NS_FLOW_DEV_ADDRS];
+};
+
+enum l3ns_source {
+	L3NS_SRC_KEEP = 0,
+	L3NS_SRC_USE = 1,
+	L3NS_SRC_REFUSE = 2,
 };
 
 /* Verdicts returned by l3ns_rs_nf_hook. */
@@ -113,6 +134,10 @@ bool l3ns_c_capable_net_admin(void);
 int l3ns_c_sock_probes_register(void *data);
 void l3ns_c_sock_probes_unregister(void);
 
+/* Route, connect/sendmsg and delivery probes (source addresses, demux). */
+int l3ns_c_route_probes_register(void *data);
+void l3ns_c_route_probes_unregister(void);
+
 /* inetaddr notifier (address deletions). */
 int l3ns_c_inetaddr_register(void *data);
 void l3ns_c_inetaddr_unregister(void);
@@ -158,6 +183,15 @@ void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
 void l3ns_rs_sock_free(void *data, const void *sk);
 /* bind(): 0 to let it proceed, -EADDRNOTAVAIL to refuse. */
 int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req);
+/* Must the route lookup for sk in net_inum be judged (member socket, or
+ * the netns has owned addresses)? */
+bool l3ns_rs_source_wanted(void *data, const void *sk, u32 net_inum);
+/* The source for a judged lookup; *addr is set for L3NS_SRC_USE. */
+u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *addr);
+/* connect()/sendmsg() of sk to IPv4 daddr: 0 or -EADDRNOTAVAIL. */
+int l3ns_rs_connect_check(void *data, const void *sk, u32 net_inum, u32 daddr);
+/* Delivery of an IPv4 packet for daddr to sk: 0 or -EPERM (dropped). */
+int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 daddr, bool bcast);
 /* An IPv4 address was deleted from a device of netns net_inum. */
 void l3ns_rs_addr_deleted(void *data, u32 net_inum, u32 addr);
 

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l3ns C shim, part 3: source addresses and incoming demux (mechanisms 9
+ * and 10 of Documentation/design.rst). A kprobe on ip_route_output_flow
+ * rewrites the flow's source, kretprobes on security_socket_connect /
+ * security_socket_sendmsg give EADDRNOTAVAIL to members with no address,
+ * and a kretprobe on security_sock_rcv_skb refuses deliveries across
+ * namespaces. Decisions are made by the l3ns_rs_* callbacks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inetdevice.h>
+#include <linux/kprobes.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <net/inet_sock.h>
+#include <net/ip_fib.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "l3ns_shim.h"
+
+static void *l3ns_route_data;
+
+struct l3ns_kret {
+	int ret;
+};
+
+static int forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+
+	if (k->ret && regs_return_value(regs) == 0)
+		regs_set_return_value(regs, k->ret);
+	return 0;
+}
+
+static bool inet_user_sock(const struct sock *sk)
+{
+	return sk && sk_fullsock(sk) && !sk->sk_kern_sock &&
+	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
+}
+
+/* The route's next hop and its device's addresses (RCU read side). */
+static void route_facts(struct net *net, const struct flowi4 *fl4, struct l3ns_flow *f)
+{
+	struct flowi4 tmp = *fl4;
+	struct fib_result res;
+	struct fib_nh_common *nhc;
+	struct in_device *in_dev;
+	struct in_ifaddr *ifa;
+
+	f->nexthop = f->daddr;
+	tmp.saddr = 0;
+	tmp.flowi4_iif = LOOPBACK_IFINDEX;
+	rcu_read_lock();
+	if (fib_lookup(net, &tmp, &res, 0))
+		goto out;
+	nhc = FIB_RES_NHC(res);
+	if (nhc->nhc_gw_family == AF_INET)
+		f->nexthop = ntohl(nhc->nhc_gw.ipv4);
+	in_dev = nhc->nhc_dev ? __in_dev_get_rcu(nhc->nhc_dev) : NULL;
+	if (!in_dev)
+		goto out;
+	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		if (f->ndev >= L3NS_FLOW_DEV_ADDRS)
+			break;
+		f->dev_addr[f->ndev] = ntohl(ifa->ifa_local);
+		f->dev_prefix[f->ndev] = ifa->ifa_prefixlen;
+		f->ndev++;
+	}
+out:
+	rcu_read_unlock();
+}
+
+static int route_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct net *net = (struct net *)regs_get_kernel_argument(regs, 0);
+	struct flowi4 *fl4 = (struct flowi4 *)regs_get_kernel_argument(regs, 1);
+	const struct sock *sk = (const struct sock *)regs_get_kernel_argument(regs, 2);
+	const struct inet_sock *inet;
+	struct l3ns_flow f = {};
+	u32 addr = 0;
+
+	if (!net || !fl4 || !inet_user_sock(sk) || sk->sk_state == TCP_LISTEN)
+		return 0;
+	if (!l3ns_rs_source_wanted(l3ns_route_data, sk, net->ns.inum))
+		return 0;
+	inet = inet_sk(sk);
+	f.net_inum = net->ns.inum;
+	f.daddr = ntohl(fl4->daddr);
+	f.saddr = ntohl(fl4->saddr);
+	f.prefilled = fl4 == &inet->cork.fl.u.ip4 && !inet->inet_saddr &&
+		      !(ipv4_is_multicast(fl4->daddr) && fl4->saddr == READ_ONCE(inet->mc_addr));
+	route_facts(net, fl4, &f);
+	switch (l3ns_rs_source(l3ns_route_data, sk, &f, &addr)) {
+	case L3NS_SRC_USE:
+		fl4->saddr = htonl(addr);
+		break;
+	case L3NS_SRC_REFUSE:
+		/* The lookup fails (-EINVAL); connect/sendmsg probes say
+		 * EADDRNOTAVAIL first where they can. */
+		fl4->saddr = htonl(INADDR_BROADCAST);
+		break;
+	}
+	return 0;
+}
+
+static struct kprobe route_kp = {
+	.symbol_name = "ip_route_output_flow",
+	.pre_handler = route_pre,
+};
+
+/* IPv4 destination of a sockaddr (AF_INET or v4-mapped AF_INET6). */
+static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *daddr)
+{
+	if (!sa || len < (int)sizeof(sa->sa_family))
+		return false;
+	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
+		*daddr = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133 &&
+	    ipv6_addr_v4mapped(&((const struct sockaddr_in6 *)sa)->sin6_addr)) {
+		*daddr = ntohl(((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr32[3]);
+		return true;
+	}
+	return false;
+}
+
+static int dest_check(struct l3ns_kret *k, struct socket *sock, const struct sockaddr *sa, int len)
+{
+	u32 daddr;
+
+	k->ret = 0;
+	if (sock && inet_user_sock(sock->sk) && sockaddr_v4(sa, len, &daddr))
+		k->ret = l3ns_rs_connect_check(l3ns_route_data, sock->sk,
+					       sock_net(sock->sk)->ns.inum, daddr);
+	return k->ret ? 0 : 1;
+}
+
+static int connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return dest_check((struct l3ns_kret *)ri->data,
+			  (struct socket *)regs_get_kernel_argument(regs, 0),
+			  (const struct sockaddr *)regs_get_kernel_argument(regs, 1),
+			  (int)regs_get_kernel_argument(regs, 2));
+}
+
+static int sendmsg_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
+
+	if (!sock || !sock->sk || sock->sk->sk_type == SOCK_STREAM || !msg) {
+		((struct l3ns_kret *)ri->data)->ret = 0;
+		return 1;
+	}
+	return dest_check((struct l3ns_kret *)ri->data, sock, msg->msg_name, msg->msg_namelen);
+}
+
+static struct kretprobe connect_krp = {
+	.kp.symbol_name = "security_socket_connect",
+	.entry_handler = connect_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+static struct kretprobe sendmsg_krp = {
+	.kp.symbol_name = "security_socket_sendmsg",
+	.entry_handler = sendmsg_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 64,
+};
+
+/* Every delivery to a socket: sk_filter_trim_cap() -> security_sock_rcv_skb(). */
+static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+	const struct rtable *rt;
+	bool bcast;
+
+	k->ret = 0;
+	/* Received IPv4 (ip_rcv() set the network header) for an inet socket. */
+	if (!skb || skb->protocol != htons(ETH_P_IP) || !inet_user_sock(sk))
+		return 1;
+	rt = skb_rtable(skb);
+	bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST ||
+		(rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST));
+	k->ret = l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
+				       ntohl(ip_hdr(skb)->daddr), bcast);
+	return k->ret ? 0 : 1;
+}
+
+static struct kretprobe rcv_krp = {
+	.kp.symbol_name = "security_sock_rcv_skb",
+	.entry_handler = rcv_entry,
+	.handler = forced_ret,
+	.data_size = sizeof(struct l3ns_kret),
+	.maxactive = 128,
+};
+
+int l3ns_c_route_probes_register(void *data)
+{
+	int err;
+
+	l3ns_route_data = data;
+	route_kp.addr = NULL;
+	route_kp.flags = 0;
+	connect_krp.kp.addr = NULL;
+	connect_krp.kp.flags = 0;
+	sendmsg_krp.kp.addr = NULL;
+	sendmsg_krp.kp.flags = 0;
+	rcv_krp.kp.addr = NULL;
+	rcv_krp.kp.flags = 0;
+	err = register_kprobe(&route_kp);
+	if (err)
+		goto fail;
+	err = register_kretprobe(&connect_krp);
+	if (err)
+		goto unreg_route;
+	err = register_kretprobe(&sendmsg_krp);
+	if (err)
+		goto unreg_connect;
+	err = register_kretprobe(&rcv_krp);
+	if (err)
+		goto unreg_sendmsg;
+	return 0;
+unreg_sendmsg:
+	unregister_kretprobe(&sendmsg_krp);
+unreg_connect:
+	unregister_kretprobe(&connect_krp);
+unreg_route:
+	unregister_kprobe(&route_kp);
+fail:
+	pr_err("route probes: registration failed (%d)\n", err);
+	return err;
+}
+
+void l3ns_c_route_probes_unregister(void)
+{
+	unregister_kretprobe(&rcv_krp);
+	unregister_kretprobe(&sendmsg_krp);
+	unregister_kretprobe(&connect_krp);
+	unregister_kprobe(&route_kp);
+}

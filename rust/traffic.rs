@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Source addresses, the LOCAL_OUT backstop and incoming demux
+//! (`Documentation/design.rst`, mechanisms 9 and 10). Everything here runs
+//! on per-packet or per-send paths, in any context: tag and `AddrTable`
+//! lookups only, no lock.
+
+use crate::ffi::{self, errno, tags::SockTags, SockId};
+use crate::policy::addrtable::AddrKey;
+use crate::policy::bindrule::{is_loopback, Owned};
+use crate::policy::demux::may_deliver;
+use crate::policy::parse::Dotted;
+use crate::policy::source::{member_may_send_from, member_source, parent_source, Flow, SourceChoice};
+use crate::registry::{index_of, State};
+use core::sync::atomic::Ordering;
+use kernel::prelude::*;
+
+impl State {
+    /// The addresses slot `index` owns in `net`, with their ages.
+    fn owned_aged(&self, net: u32, index: usize) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
+        self.addrs
+            .iter_aged()
+            .filter(move |(k, o, _)| k.net == net && usize::from(o.slot) == index)
+            .map(|(k, o, age)| (Owned { addr: k.addr, prefix_len: o.prefix_len }, age))
+    }
+
+    fn child_owns(&self, net: u32, addr: u32) -> bool {
+        self.addrs.lookup(AddrKey { net, addr }).is_some()
+    }
+
+    /// Must a route lookup for `sk` be judged at all?
+    pub(crate) fn source_wanted(&self, sk: SockId) -> bool {
+        !self.addrs.is_empty() || SockTags::get(sk).is_some()
+    }
+
+    /// The source for a route lookup made for `sk`.
+    pub(crate) fn source(&self, sk: SockId, net: u32, flow: &Flow, device: &[Owned]) -> SourceChoice {
+        let member = SockTags::get(sk).and_then(index_of);
+        let choice = match member {
+            Some(index) => member_source(flow, self.owned_aged(net, index)),
+            None => parent_source(flow, device.iter().copied(), |a| self.child_owns(net, a)),
+        };
+        if choice == SourceChoice::Refuse {
+            if let Some(index) = member {
+                self.table.count_refusal(index);
+            }
+            if ffi::log_ratelimit() {
+                pr_info!("no source address for {} (EADDRNOTAVAIL)\n", Dotted(flow.daddr));
+            }
+        }
+        choice
+    }
+
+    /// connect()/sendmsg() to `daddr`: a member with no address may only
+    /// reach loopback.
+    pub(crate) fn connect_check(&self, sk: SockId, net: u32, daddr: u32) -> Result {
+        let Some(index) = SockTags::get(sk).and_then(index_of) else { return Ok(()) };
+        if daddr == 0 || is_loopback(daddr) || self.owned(net, index).next().is_some() {
+            return Ok(());
+        }
+        self.table.count_refusal(index);
+        if ffi::log_ratelimit() {
+            let id = self.table.view(index).map_or(0, |v| v.id);
+            pr_info!("L3 namespace {} owns no address: {} unreachable (EADDRNOTAVAIL)\n", id, Dotted(daddr));
+        }
+        Err(errno::eaddrnotavail())
+    }
+
+    /// LOCAL_OUT: may `sk` send a packet from `saddr`?
+    pub(crate) fn may_send(&self, sk: SockId, net: u32, saddr: u32) -> bool {
+        let ok = match SockTags::get(sk).and_then(index_of) {
+            Some(index) => member_may_send_from(saddr, |a| {
+                self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index)
+            }),
+            None => self.addrs.is_empty() || !self.child_owns(net, saddr),
+        };
+        if !ok {
+            self.dropped_local_out.fetch_add(1, Ordering::Relaxed);
+            if let Some(index) = SockTags::get(sk).and_then(index_of) {
+                self.table.count_refusal(index);
+            }
+        }
+        ok
+    }
+
+    /// Delivery of a packet for `daddr` to `sk`: only the owner's sockets.
+    pub(crate) fn deliver_check(&self, sk: SockId, net: u32, daddr: u32, bcast: bool) -> Result {
+        let sk_ns = SockTags::get(sk).and_then(index_of);
+        if sk_ns.is_none() && self.addrs.is_empty() {
+            return Ok(());
+        }
+        let owner = self.addrs.lookup(AddrKey { net, addr: daddr }).map(|o| usize::from(o.slot));
+        if may_deliver(daddr, bcast, owner, sk_ns) {
+            return Ok(());
+        }
+        self.dropped_delivery.fetch_add(1, Ordering::Relaxed);
+        Err(EPERM)
+    }
+}
