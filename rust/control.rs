@@ -72,6 +72,10 @@ pub(crate) struct InfoView<'a> {
     pub(crate) pre_routing_packets: u64,
     /// IPv4 packets at LOCAL_OUT in the L2 namespace.
     pub(crate) local_out_packets: u64,
+    /// Module-wide: packets dropped at LOCAL_OUT for a forbidden source.
+    pub(crate) local_out_drops: u64,
+    /// Module-wide: deliveries refused across namespaces.
+    pub(crate) delivery_drops: u64,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -124,6 +128,8 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "l3_children: {}", v.children)?;
     writeln!(out, "pre_routing_packets: {}", v.pre_routing_packets)?;
     writeln!(out, "local_out_packets: {}", v.local_out_packets)?;
+    writeln!(out, "local_out_drops: {}", v.local_out_drops)?;
+    writeln!(out, "delivery_drops: {}", v.delivery_drops)?;
     Ok(())
 }
 
@@ -151,6 +157,8 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         children: state.table.iter().filter(|ns| ns.parent == task.net_inum).count(),
         pre_routing_packets: pre,
         local_out_packets: out,
+        local_out_drops: state.dropped_local_out.load(Ordering::Relaxed),
+        delivery_drops: state.dropped_delivery.load(Ordering::Relaxed),
     };
     format_info(&view, buf)
 }

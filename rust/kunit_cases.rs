@@ -90,11 +90,13 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         children: 1,
         pre_routing_packets: 5,
         local_out_packets: 6,
+        local_out_drops: 0,
+        delivery_drops: 0,
     };
     let Ok(n) = format_info(&v, &mut buf) else { return line!() as c_int };
     let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
     check!(buf.get(..expect.len()) == Some(expect));
-    check!(buf[..n].ends_with(b"pre_routing_packets: 5\nlocal_out_packets: 6\n"));
+    check!(buf[..n].ends_with(b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\n"));
     let v2 = InfoView { l3: None, ..v };
     let Ok(n) = format_info(&v2, &mut buf) else { return line!() as c_int };
     check!(buf[..n].starts_with(b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 4026531840\nnet_ns refcnt: 9\nlevel: layer 2\nl2_net_ns:"));

@@ -63,3 +63,25 @@ expect() { assert_eq "$1" "$2" "$3"; }
 
 # write_ok LABEL FILE BYTES: one write of BYTES (no escapes) must succeed.
 write_ok() { assert_eq "$1" "ok ${#3}" "$(l3ns-probe write "$2" "$3")"; }
+
+# ns_with ADDR...: starts a member that takes each address (on eth0) and
+# sleeps; prints its id. `ns_cleanup` kills every such member.
+ns_with() {
+	f=/tmp/ns.$$.$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo $RANDOM)
+	# Not through `member`: a backgrounded shell function would keep the
+	# caller's saved stdout open and hold up $(ns_with ...).
+	sh -c ". /guest/lib.sh; echo 3 > $D/start || exit 1
+		for a in $*; do echo \"eth0 \$a\" > $D/info || exit 1; done
+		info_get id; exec sleep 120" >"$f" 2>/dev/null </dev/null &
+	echo $! >>/tmp/ns.pids
+	wait_for sh -c "[ -s $f ]" || fail "namespace with $* did not start"
+	cat "$f"
+}
+ns_cleanup() { [ -f /tmp/ns.pids ] && kill $(cat /tmp/ns.pids) 2>/dev/null; rm -f /tmp/ns.pids; true; }
+
+# in_ns ID CMD: runs CMD (shell text) inside L3 namespace ID.
+in_ns() { sh -c ". /guest/lib.sh; echo $1 > $D/join || exit 1; $2"; }
+
+# bg_recv FILE ARGS...: starts `l3ns-probe recv ARGS` in the background
+# (optionally via in_ns) and waits until it is bound.
+bg_ready() { wait_for grep -q . "$1" || fail "receiver did not start"; }

@@ -12,6 +12,15 @@
  *                                 success prints getsockname()
  *   l3ns-probe hold SECONDS       holds one UDP socket open for SECONDS
  *   l3ns-probe socket FAMILY      socket(2) of FAMILY: inet, inet6, unix, packet
+ *   l3ns-probe connect PROTO DADDR PORT
+ *                                 connect(2) an unbound socket (tcp, udp, tcp6,
+ *                                 udp6); prints the local address chosen
+ *   l3ns-probe sendto DADDR PORT [SRC]
+ *                                 one UDP datagram from an unbound socket; with
+ *                                 SRC, as IP_PKTINFO source
+ *   l3ns-probe recv ADDR PORT SECONDS
+ *                                 binds UDP ADDR:PORT, prints "ok from <src>"
+ *                                 for the first datagram or "timeout"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +31,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/ip.h>
 
 static const char *errname(int e)
 {
@@ -157,8 +168,129 @@ static int cmd_socket(const char *family)
 	return 0;
 }
 
+static int fill(const char *addr, int port, struct sockaddr_storage *ss, socklen_t *len, int v6)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		*len = sizeof(*s6);
+		return inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		*len = sizeof(*s4);
+		return inet_pton(AF_INET, addr, &s4->sin_addr) == 1 ? 0 : -1;
+	}
+}
+
+static void print_addr(const char *prefix, const struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, sizeof(buf));
+	printf("%s%s\n", prefix, buf);
+}
+
+static int cmd_connect(const char *proto, const char *addr, int port)
+{
+	int v6 = strchr(proto, '6') != NULL;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, proto[0] == 'u' ? SOCK_DGRAM : SOCK_STREAM, 0);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct timeval tv = { .tv_sec = 3 };
+
+	if (fd < 0 || fill(addr, port, &ss, &len, v6))
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	print_addr("ok ", &ss);
+	close(fd);
+	return 0;
+}
+
+static int cmd_sendto(const char *addr, int port, const char *src)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = {};
+	struct iovec iov = { .iov_base = "l3ns", .iov_len = 4 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd < 0 || fill(addr, port, &ss, &len, 0))
+		return 2;
+	msg.msg_name = &ss;
+	msg.msg_namelen = len;
+	if (src) {
+		struct cmsghdr *c;
+		struct in_pktinfo *pi;
+
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(*pi));
+		pi = (struct in_pktinfo *)CMSG_DATA(c);
+		if (inet_pton(AF_INET, src, &pi->ipi_spec_dst) != 1)
+			return 2;
+	}
+	if (sendmsg(fd, &msg, 0) < 0)
+		printf("errno %s\n", errname(errno));
+	else
+		printf("ok sent\n");
+	close(fd);
+	return 0;
+}
+
+static int cmd_recv(const char *addr, int port, int seconds)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct timeval tv = { .tv_sec = seconds };
+	char buf[64];
+
+	if (fd < 0 || fill(addr, port, &ss, &len, 0))
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	len = sizeof(ss);
+	if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &len) < 0)
+		printf("timeout\n");
+	else
+		print_addr("ok from ", &ss);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "connect"))
+		return cmd_connect(argv[2], argv[3], atoi(argv[4]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "sendto"))
+		return cmd_sendto(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
+	if (argc == 5 && !strcmp(argv[1], "recv"))
+		return cmd_recv(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "socket"))
 		return cmd_socket(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "write"))

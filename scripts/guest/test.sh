@@ -14,7 +14,8 @@ echo "l3ns-guest: first scenario at $(cut -d' ' -f1 /proc/uptime)s"
 for s in /scenarios/*.sh; do
 	name=$(basename "$s" .sh)
 	echo "L3NS-SCENARIO-START $name"
-	if timeout 120 sh -c ". /guest/lib.sh; . $s" >/tmp/out 2>&1; then
+	# ns_cleanup: members started with ns_with never outlive their scenario.
+	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >/tmp/out 2>&1; then
 		sed 's/^/  | /' /tmp/out
 		echo "L3NS-SCENARIO $name PASS"
 	else
