@@ -42,7 +42,7 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes};
+use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility};
 use registry::State;
 
 module! {
@@ -63,6 +63,7 @@ struct L3ns {
     _hooks: PernetHooks,
     _addrs: AddrNotifier,
     _routes: RouteProbes,
+    _visibility: Visibility,
     _socks: SockProbes,
     _probes: TaskProbes,
     _reaper: Reaper,
@@ -77,6 +78,7 @@ impl kernel::Module for L3ns {
         let socks = SockProbes::register(&state)?;
         let addrs = AddrNotifier::register(&state)?;
         let routes = RouteProbes::register(&state)?;
+        let visibility = Visibility::register(&state)?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
@@ -90,6 +92,7 @@ impl kernel::Module for L3ns {
             _hooks: hooks,
             _addrs: addrs,
             _routes: routes,
+            _visibility: visibility,
             _socks: socks,
             _probes: probes,
             _reaper: reaper,

@@ -8,7 +8,8 @@
 use crate::ffi::{self, errno, tags::SockTags, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
-use crate::policy::demux::may_deliver;
+use crate::policy::demux::{may_deliver, may_see};
+use crate::ffi::tags::TaskTags;
 use crate::policy::parse::Dotted;
 use crate::policy::source::{member_may_send_from, member_source, parent_source, Flow, SourceChoice};
 use crate::registry::{index_of, State};
@@ -95,5 +96,15 @@ impl State {
         }
         self.dropped_delivery.fetch_add(1, Ordering::Relaxed);
         Err(EPERM)
+    }
+
+    /// May the calling task see `addr` (in `ip addr`, `ifconfig`)?
+    pub(crate) fn addr_visible(&self, net: u32, addr: u32) -> bool {
+        let viewer = TaskTags::get(ffi::current_task()).and_then(index_of);
+        if viewer.is_none() && self.addrs.is_empty() {
+            return true;
+        }
+        let owner = self.addrs.lookup(AddrKey { net, addr }).map(|o| usize::from(o.slot));
+        may_see(addr, owner, viewer)
     }
 }

@@ -208,6 +208,16 @@ unsafe extern "C" fn l3ns_rs_deliver_check(data: *mut c_void, sk: *const c_void,
 
 /// # Safety
 ///
+/// Called by the visibility redirects, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_addr_visible(data: *mut c_void, net: u32, addr: u32) -> bool {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.addr_visible(net, addr)
+}
+
+/// # Safety
+///
 /// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
 /// valid `struct l3ns_pkt`, `net` to the `struct l3ns_net` of the packet's
 /// network namespace (alive while its hooks are registered).

@@ -12,7 +12,9 @@ mod callbacks;
 pub(crate) mod registration;
 pub(crate) mod tags;
 
-pub(crate) use registration::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes};
+pub(crate) use registration::{
+    AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
+};
 pub(crate) use tags::SockId;
 
 /// Raw bindings to the C shim, generated at build time (never committed).

@@ -87,6 +87,11 @@ registration!(
     RouteProbes, ROUTE_PROBES, l3ns_c_route_probes_register, l3ns_c_route_probes_unregister
 );
 registration!(
+    /// ftrace redirects hiding addresses from `ip addr` and `ifconfig`;
+    /// unregistration waits for tasks inside the replacements.
+    Visibility, VISIBILITY, l3ns_c_visibility_register, l3ns_c_visibility_unregister
+);
+registration!(
     /// The inetaddr notifier (address deletions).
     AddrNotifier, ADDR_NOTIFIER, l3ns_c_inetaddr_register, l3ns_c_inetaddr_unregister
 );

@@ -138,6 +138,10 @@ void l3ns_c_sock_probes_unregister(void);
 int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
+/* ftrace redirects hiding addresses from ip addr / ifconfig. */
+int l3ns_c_visibility_register(void *data);
+void l3ns_c_visibility_unregister(void);
+
 /* inetaddr notifier (address deletions). */
 int l3ns_c_inetaddr_register(void *data);
 void l3ns_c_inetaddr_unregister(void);
@@ -192,6 +196,8 @@ u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *a
 int l3ns_rs_connect_check(void *data, const void *sk, u32 net_inum, u32 daddr);
 /* Delivery of an IPv4 packet for daddr to sk: 0 or -EPERM (dropped). */
 int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 daddr, bool bcast);
+/* May the calling task see address addr of netns net_inum? Any context. */
+bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
 void l3ns_rs_addr_deleted(void *data, u32 net_inum, u32 addr);
 
