@@ -11,6 +11,8 @@ int l3ns_kunit_parser(void);
 int l3ns_kunit_nstable(void);
 int l3ns_kunit_tags(void);
 int l3ns_kunit_info_format(void);
+int l3ns_kunit_addrtable(void);
+int l3ns_kunit_rules(void);
 
 #define L3NS_RUST_CASE(name)						\
 static void name##_case(struct kunit *test)				\
@@ -24,12 +26,16 @@ L3NS_RUST_CASE(parser)
 L3NS_RUST_CASE(nstable)
 L3NS_RUST_CASE(tags)
 L3NS_RUST_CASE(info_format)
+L3NS_RUST_CASE(addrtable)
+L3NS_RUST_CASE(rules)
 
 static struct kunit_case l3ns_cases[] = {
 	KUNIT_CASE(parser_case),
 	KUNIT_CASE(nstable_case),
 	KUNIT_CASE(tags_case),
 	KUNIT_CASE(info_format_case),
+	KUNIT_CASE(addrtable_case),
+	KUNIT_CASE(rules_case),
 	{}
 };
 

@@ -72,7 +72,7 @@ struct L3ns {
 
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let state = Arc::pin_init(State::new(ffi::params::max_namespaces()), GFP_KERNEL)?;
+        let state = Arc::pin_init(State::new(ffi::params::max_namespaces(), ffi::params::max_addrs()), GFP_KERNEL)?;
         let reaper = Reaper::register(&state)?;
         let probes = TaskProbes::register(&state)?;
         let socks = SockProbes::register(&state)?;
@@ -82,8 +82,9 @@ impl kernel::Module for L3ns {
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
-            "loaded (max_namespaces={}, max_tasks={}, max_sockets={})\n",
+            "loaded (max_namespaces={}, max_addrs={}, max_tasks={}, max_sockets={})\n",
             state.table.limit(),
+            state.addrs.limit(),
             ffi::params::max_tasks(),
             ffi::params::max_sockets()
         );

@@ -44,8 +44,9 @@ pub(crate) fn index_of(tag: u32) -> Option<usize> {
 }
 
 impl State {
-    /// An empty state admitting `max_namespaces` live namespaces.
-    pub(crate) fn new(max_namespaces: usize) -> impl PinInit<Self, Error> {
+    /// An empty state admitting `max_namespaces` live namespaces and
+    /// `max_addrs` owned addresses.
+    pub(crate) fn new(max_namespaces: usize, max_addrs: usize) -> impl PinInit<Self, Error> {
         try_pin_init!(State {
             table <- kernel::init::zeroed(),
             addrs <- kernel::init::zeroed(),
@@ -55,6 +56,7 @@ impl State {
         })
         .pin_chain(move |s| {
             s.table.set_limit(max_namespaces);
+            s.addrs.set_limit(max_addrs);
             Ok(())
         })
     }

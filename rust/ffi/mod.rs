@@ -56,6 +56,13 @@ pub(crate) mod params {
         usize::try_from(n).unwrap_or(usize::MAX)
     }
 
+    /// Most addresses owned by L3 namespaces.
+    pub(crate) fn max_addrs() -> usize {
+        // SAFETY: reads a module parameter; no preconditions.
+        let n = unsafe { bindings::l3ns_c_param_max_addrs() };
+        usize::try_from(n).unwrap_or(usize::MAX)
+    }
+
     /// Most sockets owned by L3 namespaces.
     pub(crate) fn max_sockets() -> u32 {
         // SAFETY: reads a module parameter; no preconditions.

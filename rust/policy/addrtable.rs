@@ -131,6 +131,8 @@ pub struct AddrTable {
     entries: [Entry; CAPACITY],
     live: AtomicU32,
     serial: AtomicU32,
+    /// Most owned addresses; 0 means `MAX_ADDRS`.
+    limit: AtomicU32,
 }
 
 impl Default for AddrTable {
@@ -142,7 +144,25 @@ impl Default for AddrTable {
 impl AddrTable {
     /// An empty table.
     pub fn new() -> Self {
-        AddrTable { entries: [const { Entry::new() }; CAPACITY], live: AtomicU32::new(0), serial: AtomicU32::new(0) }
+        AddrTable {
+            entries: [const { Entry::new() }; CAPACITY],
+            live: AtomicU32::new(0),
+            serial: AtomicU32::new(0),
+            limit: AtomicU32::new(0),
+        }
+    }
+
+    /// Sets the most owned addresses, clamped to `1..=MAX_ADDRS`.
+    pub fn set_limit(&self, limit: usize) {
+        self.limit.store(limit.clamp(1, MAX_ADDRS) as u32, Ordering::Relaxed);
+    }
+
+    /// Most owned addresses.
+    pub fn limit(&self) -> usize {
+        match self.limit.load(Ordering::Relaxed) {
+            0 => MAX_ADDRS,
+            n => n as usize,
+        }
     }
 
     fn probe(&self, key: AddrKey) -> impl Iterator<Item = (usize, &Entry)> {
@@ -190,7 +210,7 @@ impl AddrTable {
                 break;
             }
         }
-        if self.live.load(Ordering::Relaxed) as usize >= MAX_ADDRS {
+        if self.live.load(Ordering::Relaxed) as usize >= self.limit() {
             return Err(AddrError::Full);
         }
         let idx = free.ok_or(AddrError::Full)?;
@@ -364,6 +384,12 @@ mod tests {
             t.insert(&w, k(i), o((i % 3) as u16)).unwrap();
         }
         assert_eq!(t.insert(&w, k(u32::MAX - 1), o(0)), Err(AddrError::Full));
+        let small = Box::new(AddrTable::new());
+        small.set_limit(2);
+        small.insert(&w, k(1), o(0)).unwrap();
+        small.insert(&w, k(2), o(0)).unwrap();
+        assert_eq!(small.insert(&w, k(3), o(0)), Err(AddrError::Full));
+        small.insert(&w, k(2), o(0)).expect("re-taking an owned address is not a new one");
         let mut n = 0;
         t.remove_owner(&w, 1, |_, owner| {
             assert_eq!(owner.slot, 1);

@@ -49,7 +49,12 @@ static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
 MODULE_PARM_DESC(max_sockets, "Most sockets owned by L3 namespaces (default 65536)");
 
+static unsigned int max_addrs = 512;
+module_param(max_addrs, uint, 0444);
+MODULE_PARM_DESC(max_addrs, "Most addresses owned by L3 namespaces (1-512, default 512)");
+
 u32 l3ns_c_param_max_namespaces(void) { return max_namespaces; }
+u32 l3ns_c_param_max_addrs(void) { return max_addrs; }
 u32 l3ns_c_param_max_sockets(void) { return max_sockets; }
 u32 l3ns_c_param_max_tasks(void) { return max_tasks; }
 

@@ -165,6 +165,7 @@ void l3ns_c_rcu_barrier(void);
 u32 l3ns_c_param_max_namespaces(void);
 u32 l3ns_c_param_max_tasks(void);
 u32 l3ns_c_param_max_sockets(void);
+u32 l3ns_c_param_max_addrs(void);
 
 /* --- implemented in Rust ------------------------------------------------ */
 
