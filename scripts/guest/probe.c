@@ -18,6 +18,12 @@
  *   l3ns-probe sendto DADDR PORT [SRC]
  *                                 one UDP datagram from an unbound socket; with
  *                                 SRC, as IP_PKTINFO source
+ *   l3ns-probe sendfd PATH        creates a UDP socket and passes it (SCM_RIGHTS)
+ *                                 to the unix socket PATH
+ *   l3ns-probe recvfd PATH ADDR SECONDS
+ *                                 receives a socket on PATH, binds it to ADDR
+ *                                 (prints "bind ok" or "bind errno X"), holds
+ *                                 it for SECONDS
  *   l3ns-probe recv ADDR PORT SECONDS
  *                                 binds UDP ADDR:PORT, prints "ok from <src>"
  *                                 for the first datagram or "timeout"
@@ -32,6 +38,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <netinet/ip.h>
 
 static const char *errname(int e)
@@ -283,8 +290,77 @@ static int cmd_recv(const char *addr, int port, int seconds)
 	return 0;
 }
 
+static int unix_at(const char *path, struct sockaddr_un *un)
+{
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	strncpy(un->sun_path, path, sizeof(un->sun_path) - 1);
+	return socket(AF_UNIX, SOCK_STREAM, 0);
+}
+
+static int cmd_sendfd(const char *path)
+{
+	struct sockaddr_un un;
+	int u = unix_at(path, &un), fd = socket(AF_INET, SOCK_DGRAM, 0), i;
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	for (i = 0; connect(u, (struct sockaddr *)&un, sizeof(un)) < 0; i++) {
+		if (i == 50) {
+			printf("errno %s\n", errname(errno));
+			return 0;
+		}
+		usleep(100000);
+	}
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	printf(sendmsg(u, &msg, 0) < 0 ? "errno %s\n" : "ok sent%.0s\n", errname(errno));
+	return 0;
+}
+
+static int cmd_recvfd(const char *path, const char *addr, int seconds)
+{
+	struct sockaddr_un un;
+	int u = unix_at(path, &un), c, fd = -1;
+	char cbuf[CMSG_SPACE(sizeof(int))], b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	unlink(path);
+	if (bind(u, (struct sockaddr *)&un, sizeof(un)) < 0 || listen(u, 1) < 0)
+		return 2;
+	printf("ready\n");
+	fflush(stdout);
+	c = accept(u, NULL, NULL);
+	if (c < 0 || recvmsg(c, &msg, 0) <= 0 || !CMSG_FIRSTHDR(&msg))
+		return 2;
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	if (fill(addr, 0, &ss, &len, 0))
+		return 2;
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		printf("bind errno %s\n", errname(errno));
+	else
+		printf("bind ok\n");
+	fflush(stdout);
+	sleep(seconds);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "sendfd"))
+		return cmd_sendfd(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "recvfd"))
+		return cmd_recvfd(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return cmd_connect(argv[2], argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "sendto"))

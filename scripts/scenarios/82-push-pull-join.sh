@@ -28,4 +28,11 @@ ip addr del 10.0.0.3/24 dev eth0 || fail "ip addr del failed"
 dmesg | grep -q "10.0.0.3 was deleted from its device: L3 namespace $id no longer owns it" || fail "no deletion line"
 assert_eq "children after deletion" "$id 1 0 0 -" "$(grep "^$id " $D/children)"
 ip addr add 10.0.0.3/24 dev eth0
+# A device going away ends the ownership of its addresses too.
+ip link add dummy9 type dummy || fail "cannot create dummy9"
+ip addr add 10.9.0.2/24 dev dummy9
+write_ok "push on a second device" $D/addr "push $id dummy9 10.9.0.2"
+ip link del dummy9 || fail "cannot delete dummy9"
+dmesg | grep -q "10.9.0.2 was deleted from its device: L3 namespace $id no longer owns it" || fail "no line for the vanished device"
+assert_eq "children after the device went away" "$id 1 0 0 -" "$(grep "^$id " $D/children)"
 kill $sleeper; wait $sleeper 2>/dev/null || true
