@@ -24,6 +24,10 @@
  *                                 receives a socket on PATH, binds it to ADDR
  *                                 (prints "bind ok" or "bind errno X"), holds
  *                                 it for SECONDS
+ *   l3ns-probe bench WHAT N         average ns per operation over N runs, WHAT
+ *                                 is udp (loopback send+recv of 64 bytes),
+ *                                 fork (fork+exit+wait), bind (socket+bind+
+ *                                 close) or connect (UDP socket+connect+close)
  *   l3ns-probe recv ADDR PORT SECONDS
  *                                 binds UDP ADDR:PORT, prints "ok from <src>"
  *                                 for the first datagram or "timeout"
@@ -39,6 +43,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <netinet/ip.h>
 
 static const char *errname(int e)
@@ -355,8 +361,57 @@ static int cmd_recvfd(const char *path, const char *addr, int seconds)
 	return 0;
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmd_bench(const char *what, int n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	char buf[64] = {};
+	long long t0;
+	int i, r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (r < 0 || s < 0 || bind(r, (struct sockaddr *)&a, len) || getsockname(r, (struct sockaddr *)&a, &len) ||
+	    connect(s, (struct sockaddr *)&a, len)) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		if (!strcmp(what, "udp")) {
+			if (send(s, buf, sizeof(buf), 0) < 0 || recv(r, buf, sizeof(buf), 0) < 0)
+				return 2;
+		} else if (!strcmp(what, "fork")) {
+			pid_t p = fork();
+
+			if (!p)
+				_exit(0);
+			waitpid(p, NULL, 0);
+		} else {
+			int fd = socket(AF_INET, SOCK_DGRAM, 0);
+			struct sockaddr_in any = { .sin_family = AF_INET };
+
+			if (!strcmp(what, "bind"))
+				bind(fd, (struct sockaddr *)&any, sizeof(any));
+			else
+				connect(fd, (struct sockaddr *)&a, len);
+			close(fd);
+		}
+	}
+	printf("%lld\n", (now_ns() - t0) / n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "bench"))
+		return cmd_bench(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "sendfd"))
 		return cmd_sendfd(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "recvfd"))
