@@ -17,14 +17,55 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "l3ns_kprobes.h"
 #include "l3ns_shim.h"
 
 static void *l3ns_sock_data;
 
-/* Per-instance data of the int-returning kretprobes: the value to force. */
-struct l3ns_kret {
-	int ret;
-};
+int l3ns_forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+
+	if (k->ret && regs_return_value(regs) == 0)
+		regs_set_return_value(regs, k->ret);
+	return 0;
+}
+
+int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
+			 struct kretprobe **krps, int nkrps)
+{
+	int i, err;
+
+	for (i = 0; i < nkps; i++) {
+		kps[i]->addr = NULL;
+		kps[i]->flags = 0;
+	}
+	for (i = 0; i < nkrps; i++) {
+		krps[i]->kp.addr = NULL;
+		krps[i]->kp.flags = 0;
+	}
+	/* Plain kprobes first: the sk_free remover is in place before any
+	 * tag can be added by a kretprobe. */
+	err = register_kprobes(kps, nkps);
+	if (err)
+		goto fail;
+	err = register_kretprobes(krps, nkrps);
+	if (err) {
+		unregister_kprobes(kps, nkps);
+		goto fail;
+	}
+	return 0;
+fail:
+	pr_err("%s probes: registration failed (%d)\n", what, err);
+	return err;
+}
+
+void l3ns_probes_unregister(struct kprobe **kps, int nkps,
+			    struct kretprobe **krps, int nkrps)
+{
+	unregister_kretprobes(krps, nkrps);
+	unregister_kprobes(kps, nkps);
+}
 
 /* ---- socket creation: tag, or fail socket(2) ---------------------------- */
 
@@ -40,19 +81,10 @@ static int post_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 	return k->ret ? 0 : 1;	/* 1: no return probe needed */
 }
 
-static int forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-
-	if (k->ret && regs_return_value(regs) == 0)
-		regs_set_return_value(regs, k->ret);
-	return 0;
-}
-
 static struct kretprobe post_create_krp = {
 	.kp.symbol_name = "security_socket_post_create",
 	.entry_handler = post_create_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -105,7 +137,7 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static struct kretprobe bind_krp = {
 	.kp.symbol_name = "security_socket_bind",
 	.entry_handler = bind_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -123,7 +155,7 @@ static int capable_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static struct kretprobe capable_krp = {
 	.kp.symbol_name = "security_capable",
 	.entry_handler = capable_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -141,7 +173,7 @@ static int sock_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 static struct kretprobe sock_create_krp = {
 	.kp.symbol_name = "security_socket_create",
 	.entry_handler = sock_create_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -164,67 +196,19 @@ static int sk_free_pre(struct kprobe *p, struct pt_regs *regs)
 static struct kprobe sk_clone_kp = { .symbol_name = "security_sk_clone", .pre_handler = sk_clone_pre };
 static struct kprobe sk_free_kp = { .symbol_name = "security_sk_free", .pre_handler = sk_free_pre };
 
-/* A kprobe/kretprobe can only be registered again after these are reset. */
-static void reset_kp(struct kprobe *kp)
-{
-	kp->addr = NULL;
-	kp->flags = 0;
-}
+static struct kprobe *sock_kps[] = { &sk_free_kp, &sk_clone_kp };
+static struct kretprobe *sock_krps[] = { &post_create_krp, &bind_krp, &capable_krp, &sock_create_krp };
 
 int l3ns_c_sock_probes_register(void *data)
 {
-	int err;
-
 	l3ns_sock_data = data;
-	reset_kp(&sk_free_kp);
-	reset_kp(&sk_clone_kp);
-	reset_kp(&post_create_krp.kp);
-	reset_kp(&bind_krp.kp);
-	reset_kp(&capable_krp.kp);
-	reset_kp(&sock_create_krp.kp);
-	/* Free first: a tag is never added without its remover in place. */
-	err = register_kprobe(&sk_free_kp);
-	if (err)
-		goto fail;
-	err = register_kprobe(&sk_clone_kp);
-	if (err)
-		goto unreg_free;
-	err = register_kretprobe(&post_create_krp);
-	if (err)
-		goto unreg_clone;
-	err = register_kretprobe(&bind_krp);
-	if (err)
-		goto unreg_create;
-	err = register_kretprobe(&capable_krp);
-	if (err)
-		goto unreg_bind;
-	err = register_kretprobe(&sock_create_krp);
-	if (err)
-		goto unreg_capable;
-	return 0;
-unreg_capable:
-	unregister_kretprobe(&capable_krp);
-unreg_bind:
-	unregister_kretprobe(&bind_krp);
-unreg_create:
-	unregister_kretprobe(&post_create_krp);
-unreg_clone:
-	unregister_kprobe(&sk_clone_kp);
-unreg_free:
-	unregister_kprobe(&sk_free_kp);
-fail:
-	pr_err("socket probes: registration failed (%d)\n", err);
-	return err;
+	return l3ns_probes_register("socket", sock_kps, ARRAY_SIZE(sock_kps),
+				    sock_krps, ARRAY_SIZE(sock_krps));
 }
 
 void l3ns_c_sock_probes_unregister(void)
 {
-	unregister_kretprobe(&sock_create_krp);
-	unregister_kretprobe(&capable_krp);
-	unregister_kretprobe(&bind_krp);
-	unregister_kretprobe(&post_create_krp);
-	unregister_kprobe(&sk_clone_kp);
-	unregister_kprobe(&sk_free_kp);
+	l3ns_probes_unregister(sock_kps, ARRAY_SIZE(sock_kps), sock_krps, ARRAY_SIZE(sock_krps));
 }
 
 /* ---- address deletions --------------------------------------------------- */

@@ -19,22 +19,10 @@
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "l3ns_kprobes.h"
 #include "l3ns_shim.h"
 
 static void *l3ns_route_data;
-
-struct l3ns_kret {
-	int ret;
-};
-
-static int forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-
-	if (k->ret && regs_return_value(regs) == 0)
-		regs_set_return_value(regs, k->ret);
-	return 0;
-}
 
 static bool inet_user_sock(const struct sock *sk)
 {
@@ -163,7 +151,7 @@ static int sendmsg_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static struct kretprobe connect_krp = {
 	.kp.symbol_name = "security_socket_connect",
 	.entry_handler = connect_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -171,7 +159,7 @@ static struct kretprobe connect_krp = {
 static struct kretprobe sendmsg_krp = {
 	.kp.symbol_name = "security_socket_sendmsg",
 	.entry_handler = sendmsg_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 64,
 };
@@ -200,52 +188,22 @@ static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static struct kretprobe rcv_krp = {
 	.kp.symbol_name = "security_sock_rcv_skb",
 	.entry_handler = rcv_entry,
-	.handler = forced_ret,
+	.handler = l3ns_forced_ret,
 	.data_size = sizeof(struct l3ns_kret),
 	.maxactive = 128,
 };
 
+static struct kprobe *route_kps[] = { &route_kp };
+static struct kretprobe *route_krps[] = { &connect_krp, &sendmsg_krp, &rcv_krp };
+
 int l3ns_c_route_probes_register(void *data)
 {
-	int err;
-
 	l3ns_route_data = data;
-	route_kp.addr = NULL;
-	route_kp.flags = 0;
-	connect_krp.kp.addr = NULL;
-	connect_krp.kp.flags = 0;
-	sendmsg_krp.kp.addr = NULL;
-	sendmsg_krp.kp.flags = 0;
-	rcv_krp.kp.addr = NULL;
-	rcv_krp.kp.flags = 0;
-	err = register_kprobe(&route_kp);
-	if (err)
-		goto fail;
-	err = register_kretprobe(&connect_krp);
-	if (err)
-		goto unreg_route;
-	err = register_kretprobe(&sendmsg_krp);
-	if (err)
-		goto unreg_connect;
-	err = register_kretprobe(&rcv_krp);
-	if (err)
-		goto unreg_sendmsg;
-	return 0;
-unreg_sendmsg:
-	unregister_kretprobe(&sendmsg_krp);
-unreg_connect:
-	unregister_kretprobe(&connect_krp);
-unreg_route:
-	unregister_kprobe(&route_kp);
-fail:
-	pr_err("route probes: registration failed (%d)\n", err);
-	return err;
+	return l3ns_probes_register("route", route_kps, ARRAY_SIZE(route_kps),
+				    route_krps, ARRAY_SIZE(route_krps));
 }
 
 void l3ns_c_route_probes_unregister(void)
 {
-	unregister_kretprobe(&rcv_krp);
-	unregister_kretprobe(&sendmsg_krp);
-	unregister_kretprobe(&connect_krp);
-	unregister_kprobe(&route_kp);
+	l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps), route_krps, ARRAY_SIZE(route_krps));
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the shim's probe files (not part of the Rust
+ * interface: bindgen never reads this header).
+ */
+#ifndef L3NS_KPROBES_H
+#define L3NS_KPROBES_H
+
+#include <linux/kprobes.h>
+
+/* Per-instance data of int-returning kretprobes: the value to force. */
+struct l3ns_kret {
+	int ret;
+};
+
+/* Return handler: forces ->ret when the function itself returned 0. */
+int l3ns_forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
+
+/*
+ * Registers a set of kprobes and kretprobes (resetting them first, so a
+ * module reload can register them again); on failure nothing stays
+ * registered and one line names `what`.
+ */
+int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
+			 struct kretprobe **krps, int nkrps);
+void l3ns_probes_unregister(struct kprobe **kps, int nkps,
+			    struct kretprobe **krps, int nkrps);
+
+#endif /* L3NS_KPROBES_H */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l3ns C shim: the pointer-keyed tag tables (task -> slot, sock -> slot).
+ * RCU readers in any context, one bh-safe writer lock (writers run in
+ * process context, the fork tracepoint and the softirq free paths), entries
+ * freed with kfree_rcu. Documentation/design.rst, mechanisms 1 and 5.
+ */
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "l3ns_shim.h"
+
+/* ---- pointer-keyed tag table (RCU readers, one bh-safe writer lock) ------ */
+
+#define L3NS_TAG_BITS 10
+
+struct l3ns_tag {
+	struct hlist_node node;
+	const void *key;
+	u32 value;
+	struct rcu_head rcu;
+};
+
+static struct hlist_head l3ns_tags[L3NS_TAG_KINDS][1 << L3NS_TAG_BITS];
+static atomic_t l3ns_tag_counts[L3NS_TAG_KINDS];
+static DEFINE_SPINLOCK(l3ns_tag_lock);
+
+static struct hlist_head *tag_bucket(u32 kind, const void *key)
+{
+	return &l3ns_tags[kind][hash_ptr(key, L3NS_TAG_BITS)];
+}
+
+static u32 tag_limit(u32 kind)
+{
+	return kind == L3NS_TAG_TASK ? l3ns_c_param_max_tasks() : l3ns_c_param_max_sockets();
+}
+
+int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
+{
+	struct l3ns_tag *tag, *old;
+	int err = 0;
+
+	if (kind >= L3NS_TAG_KINDS || !value)
+		return -EINVAL;
+	tag = kmalloc(sizeof(*tag), GFP_NOWAIT | __GFP_NOWARN);
+	if (!tag)
+		return -ENOMEM;
+	tag->key = key;
+	tag->value = value;
+	spin_lock_bh(&l3ns_tag_lock);
+	hlist_for_each_entry(old, tag_bucket(kind, key), node) {
+		if (old->key == key) {
+			err = -EEXIST;
+			goto out;
+		}
+	}
+	if (atomic_read(&l3ns_tag_counts[kind]) >= tag_limit(kind)) {
+		err = -ENOSPC;
+		goto out;
+	}
+	hlist_add_head_rcu(&tag->node, tag_bucket(kind, key));
+	atomic_inc(&l3ns_tag_counts[kind]);
+	tag = NULL;
+out:
+	spin_unlock_bh(&l3ns_tag_lock);
+	kfree(tag);
+	return err;
+}
+
+u32 l3ns_c_tag_get(u32 kind, const void *key)
+{
+	struct l3ns_tag *tag;
+	u32 value = 0;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return 0;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(tag, tag_bucket(kind, key), node) {
+		if (tag->key == key) {
+			value = tag->value;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return value;
+}
+
+u32 l3ns_c_tag_del(u32 kind, const void *key)
+{
+	struct l3ns_tag *tag;
+	u32 value = 0;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return 0;
+	spin_lock_bh(&l3ns_tag_lock);
+	hlist_for_each_entry(tag, tag_bucket(kind, key), node) {
+		if (tag->key == key) {
+			value = tag->value;
+			hlist_del_rcu(&tag->node);
+			atomic_dec(&l3ns_tag_counts[kind]);
+			kfree_rcu(tag, rcu);
+			break;
+		}
+	}
+	spin_unlock_bh(&l3ns_tag_lock);
+	return value;
+}
+
+u32 l3ns_c_tag_count(u32 kind)
+{
+	return kind < L3NS_TAG_KINDS ? atomic_read(&l3ns_tag_counts[kind]) : 0;
+}
+
+void l3ns_c_tag_clear(u32 kind)
+{
+	struct hlist_node *tmp;
+	struct l3ns_tag *tag;
+	int b;
+
+	if (kind >= L3NS_TAG_KINDS)
+		return;
+	spin_lock_bh(&l3ns_tag_lock);
+	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
+		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node) {
+			hlist_del_rcu(&tag->node);
+			atomic_dec(&l3ns_tag_counts[kind]);
+			kfree_rcu(tag, rcu);
+		}
+	}
+	spin_unlock_bh(&l3ns_tag_lock);
+}
