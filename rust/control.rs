@@ -120,6 +120,8 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
         writeln!(out, "members: {}", ns.members)?;
         writeln!(out, "sockets: {}", ns.sockets)?;
         writeln!(out, "refusals: {}", ns.refusals)?;
+        writeln!(out, "rx_packets: {}", ns.rx_packets)?;
+        writeln!(out, "tx_packets: {}", ns.tx_packets)?;
         out.write_str("addresses: ")?;
         write_addrs(out, v.addrs.iter().copied())?;
         out.write_str("\n")?;

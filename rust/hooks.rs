@@ -39,6 +39,8 @@ pub(crate) struct Packet {
     pub(crate) net: u32,
     /// Source address (host byte order).
     pub(crate) saddr: u32,
+    /// Destination address (host byte order).
+    pub(crate) daddr: u32,
 }
 
 /// A netfilter verdict.
@@ -54,6 +56,7 @@ pub(crate) fn nf_hook(state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Ver
     match pkt.hook {
         Hook::PreRouting => {
             net.pre_routing.fetch_add(1, Ordering::Relaxed);
+            state.count_rx(pkt.net, pkt.daddr);
         }
         Hook::LocalOut => {
             net.local_out.fetch_add(1, Ordering::Relaxed);
@@ -62,6 +65,7 @@ pub(crate) fn nf_hook(state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Ver
                 if !state.may_send(sk, pkt.net, pkt.saddr) {
                     return Verdict::Drop;
                 }
+                state.count_tx(sk);
             }
         }
         Hook::Other => {}

@@ -107,4 +107,21 @@ impl State {
         let owner = self.addrs.lookup(AddrKey { net, addr }).map(|o| usize::from(o.slot));
         may_see(addr, owner, viewer)
     }
+
+    /// PRE_ROUTING: a packet for `daddr` counts for the namespace owning it.
+    pub(crate) fn count_rx(&self, net: u32, daddr: u32) {
+        if self.addrs.is_empty() {
+            return;
+        }
+        if let Some(o) = self.addrs.lookup(AddrKey { net, addr: daddr }) {
+            self.table.count_rx(usize::from(o.slot));
+        }
+    }
+
+    /// LOCAL_OUT: a packet sent by `sk` counts for its namespace.
+    pub(crate) fn count_tx(&self, sk: SockId) {
+        if let Some(index) = SockTags::get(sk).and_then(index_of) {
+            self.table.count_tx(index);
+        }
+    }
 }

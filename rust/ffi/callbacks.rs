@@ -234,6 +234,7 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
         sk: (!pkt.sk.is_null()).then(|| SockId(pkt.sk as usize)),
         net: pkt.net_inum,
         saddr: pkt.saddr,
+        daddr: pkt.daddr,
     };
     match hooks::nf_hook(state, &pkt, &counters) {
         hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,

@@ -30,6 +30,8 @@ pub struct NsSlot {
     members: AtomicU32,
     sockets: AtomicU32,
     refusals: AtomicU64,
+    rx_packets: AtomicU64,
+    tx_packets: AtomicU64,
 }
 
 impl NsSlot {
@@ -41,6 +43,8 @@ impl NsSlot {
             members: AtomicU32::new(0),
             sockets: AtomicU32::new(0),
             refusals: AtomicU64::new(0),
+            rx_packets: AtomicU64::new(0),
+            tx_packets: AtomicU64::new(0),
         }
     }
 }
@@ -60,6 +64,10 @@ pub struct NsView {
     pub sockets: u32,
     /// Operations refused to this namespace.
     pub refusals: u64,
+    /// IPv4 packets received for its addresses (PRE_ROUTING).
+    pub rx_packets: u64,
+    /// IPv4 packets sent by its sockets (LOCAL_OUT).
+    pub tx_packets: u64,
 }
 
 /// Why a namespace could not be created.
@@ -141,6 +149,8 @@ impl NsTable {
         slot.members.store(1, Ordering::Relaxed);
         slot.sockets.store(0, Ordering::Relaxed);
         slot.refusals.store(0, Ordering::Relaxed);
+        slot.rx_packets.store(0, Ordering::Relaxed);
+        slot.tx_packets.store(0, Ordering::Relaxed);
         // Publish: readers that see LIVE see the fields above.
         slot.state.store(LIVE, Ordering::Release);
         Ok(self.view_slot(index, slot))
@@ -154,6 +164,8 @@ impl NsTable {
             members: s.members.load(Ordering::Relaxed),
             sockets: s.sockets.load(Ordering::Relaxed),
             refusals: s.refusals.load(Ordering::Relaxed),
+            rx_packets: s.rx_packets.load(Ordering::Relaxed),
+            tx_packets: s.tx_packets.load(Ordering::Relaxed),
         }
     }
 
@@ -226,6 +238,20 @@ impl NsTable {
     pub fn count_refusal(&self, index: usize) {
         if let Some(s) = self.live_slot(index) {
             s.refusals.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts a packet received for one of the namespace's addresses.
+    pub fn count_rx(&self, index: usize) {
+        if let Some(s) = self.live_slot(index) {
+            s.rx_packets.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts a packet sent by one of the namespace's sockets.
+    pub fn count_tx(&self, index: usize) {
+        if let Some(s) = self.live_slot(index) {
+            s.tx_packets.fetch_add(1, Ordering::Relaxed);
         }
     }
 

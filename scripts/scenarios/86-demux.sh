@@ -31,5 +31,7 @@ expect "parent fetches A's page" "served by A" "$(timeout 5 wget -q -O - http://
 expect "A's wildcard listener does not serve the parent's address" "" "$(timeout 5 wget -q -O - http://10.0.0.1:8080/ 2>/dev/null)"
 expect "A fetches the parent's page" "served by the parent" "$(in_ns $A 'timeout 5 wget -q -O - http://10.0.0.1:8081/')"
 expect "parent's wildcard listener does not serve A's address" "" "$(timeout 5 wget -q -O - http://10.0.0.2:8081/ 2>/dev/null)"
+assert_ge "A's rx_packets" 4 "$(in_ns $A 'info_get rx_packets')"
+assert_ge "A's tx_packets" 2 "$(in_ns $A 'info_get tx_packets')"
 kill $(pidof httpd) 2>/dev/null
 ns_cleanup
