@@ -141,8 +141,10 @@ extern "C" fn l3ns_kunit_rules() -> c_int {
     check!(member_source(&lo, core::iter::empty()) == SourceChoice::Use(INADDR_LOOPBACK));
     let dev = [Owned { addr: 0x0a00_0001, prefix_len: 24 }, Owned { addr: 0x0a00_0003, prefix_len: 24 }];
     check!(parent_source(&flow, dev.into_iter(), |a| a == 0x0a00_0001) == SourceChoice::Use(0x0a00_0003));
-    check!(may_deliver(0x0a00_0002, false, Some(1), Some(1)));
-    check!(!may_deliver(0x0a00_0002, false, Some(1), None));
+    check!(may_deliver(0x0a00_0002, false, Some(1), Some(1), || false));
+    check!(!may_deliver(0x0a00_0002, false, Some(1), None, || false));
+    check!(!may_deliver(0x0a00_00ff, true, None, Some(1), || false));
+    check!(may_deliver(0x0a00_00ff, true, None, Some(1), || true));
     check!(may_see(0x7f00_0001, None, Some(1)) && !may_see(0x0a00_0001, None, Some(1)));
     0
 }

@@ -91,7 +91,8 @@ impl State {
             return Ok(());
         }
         let owner = self.addrs.lookup(AddrKey { net, addr: daddr }).map(|o| usize::from(o.slot));
-        if may_deliver(daddr, bcast, owner, sk_ns) {
+        let in_subnet = || sk_ns.is_some_and(|i| self.owned(net, i).any(|o| o.broadcast() == Some(daddr)));
+        if may_deliver(daddr, bcast, owner, sk_ns, in_subnet) {
             return Ok(());
         }
         self.dropped_delivery.fetch_add(1, Ordering::Relaxed);

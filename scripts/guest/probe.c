@@ -28,9 +28,11 @@
  *                                 is udp (loopback send+recv of 64 bytes),
  *                                 fork (fork+exit+wait), bind (socket+bind+
  *                                 close) or connect (UDP socket+connect+close)
- *   l3ns-probe recv ADDR PORT SECONDS
- *                                 binds UDP ADDR:PORT, prints "ok from <src>"
- *                                 for the first datagram or "timeout"
+ *   l3ns-probe recv ADDR PORT SECONDS [GROUP]
+ *                                 binds UDP ADDR:PORT (SO_REUSEADDR), joins
+ *                                 multicast GROUP if given, prints
+ *                                 "ok from <src>" for the first datagram or
+ *                                 "timeout"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -245,6 +247,7 @@ static int cmd_sendto(const char *addr, int port, const char *src)
 
 	if (fd < 0 || fill(addr, port, &ss, &len, 0))
 		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &(int){ 1 }, sizeof(int));
 	msg.msg_name = &ss;
 	msg.msg_namelen = len;
 	if (src) {
@@ -269,7 +272,7 @@ static int cmd_sendto(const char *addr, int port, const char *src)
 	return 0;
 }
 
-static int cmd_recv(const char *addr, int port, int seconds)
+static int cmd_recv(const char *addr, int port, int seconds, const char *group)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
 	struct sockaddr_storage ss;
@@ -280,10 +283,21 @@ static int cmd_recv(const char *addr, int port, int seconds)
 	if (fd < 0 || fill(addr, port, &ss, &len, 0))
 		return 2;
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		printf("errno %s\n", errname(errno));
 		return 0;
+	}
+	if (group) {
+		struct ip_mreqn mr = {};
+
+		if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
+			return 2;
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+			printf("errno %s\n", errname(errno));
+			return 0;
+		}
 	}
 	printf("ready\n");
 	fflush(stdout);
@@ -420,8 +434,8 @@ int main(int argc, char **argv)
 		return cmd_connect(argv[2], argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "sendto"))
 		return cmd_sendto(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
-	if (argc == 5 && !strcmp(argv[1], "recv"))
-		return cmd_recv(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recv"))
+		return cmd_recv(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
 	if (argc == 3 && !strcmp(argv[1], "socket"))
 		return cmd_socket(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "write"))
