@@ -43,7 +43,7 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
             let parent = ffi::current_task_ns().net_inum;
             let ns = state.create(task, parent).inspect_err(|e| {
                 if ffi::log_ratelimit() {
-                    pr_info!("start: pid {}: cannot create L3 namespace ({:?})\n", pid, e);
+                    pr_info!("start: pid {}: cannot create L3 namespace ({})\n", pid, errno::Name(*e));
                 }
             })?;
             pr_info!("pid {} created L3 namespace {} (parent net_ns {})\n", pid, ns.id, ns.parent);
@@ -117,6 +117,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     // l3ns's own lines (Documentation/debugfs.rst).
     if let Some(ns) = &v.l3 {
         writeln!(out, "id: {}", ns.id)?;
+        writeln!(out, "parent: {}", ns.parent)?;
         writeln!(out, "members: {}", ns.members)?;
         writeln!(out, "sockets: {}", ns.sockets)?;
         writeln!(out, "refusals: {}", ns.refusals)?;

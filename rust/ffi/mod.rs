@@ -254,4 +254,16 @@ pub(crate) mod errno {
     pub(crate) fn enobufs() -> Error {
         Error::from_errno(-105)
     }
+
+    /// Displays an error by name (`ENOSPC`), or by number if unnamed.
+    pub(crate) struct Name(pub(crate) Error);
+
+    impl core::fmt::Display for Name {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            match self.0.name() {
+                Some(name) => write!(f, "{}", name),
+                None => write!(f, "errno {}", -self.0.to_errno()),
+            }
+        }
+    }
 }

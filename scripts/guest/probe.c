@@ -11,7 +11,8 @@
  *                                 may be ::, ::1 or ::ffff:a.b.c.d); on
  *                                 success prints getsockname()
  *   l3ns-probe hold SECONDS       holds one UDP socket open for SECONDS
- *   l3ns-probe socket FAMILY      socket(2) of FAMILY: inet, inet6, unix, packet
+ *   l3ns-probe socket FAMILY [N]  N (1) sockets of FAMILY (inet, inet6, unix,
+ *                                 packet), all kept open until exit
  *   l3ns-probe connect PROTO DADDR PORT
  *                                 connect(2) an unbound socket (tcp, udp, tcp6,
  *                                 udp6); prints the local address chosen
@@ -24,6 +25,10 @@
  *                                 receives a socket on PATH, binds it to ADDR
  *                                 (prints "bind ok" or "bind errno X"), holds
  *                                 it for SECONDS
+ *   l3ns-probe rawsend SRC DST    one UDP datagram built with IP_HDRINCL from SRC
+ *   l3ns-probe mcsend IFADDR GROUP PORT
+ *                                 one datagram to GROUP with IP_MULTICAST_IF IFADDR
+ *   l3ns-probe thread FILE        a new thread prints the `id:` line of FILE
  *   l3ns-probe bench WHAT N         average ns per operation over N runs, WHAT
  *                                 is udp (loopback send+recv of 64 bytes),
  *                                 fork (fork+exit+wait), bind (socket+bind+
@@ -47,6 +52,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <pthread.h>
+#include <netinet/udp.h>
 #include <netinet/ip.h>
 
 static const char *errname(int e)
@@ -57,6 +64,7 @@ static const char *errname(int e)
 	E(EACCES); E(EFAULT); E(EBUSY); E(EEXIST); E(ENODEV); E(EINVAL);
 	E(ENOSPC); E(EOPNOTSUPP); E(EADDRINUSE); E(EADDRNOTAVAIL); E(ECONNREFUSED);
 	E(ENETUNREACH); E(EAFNOSUPPORT); E(ESRCH); E(ENOTCONN); E(ETIMEDOUT);
+	E(ENOBUFS); E(EMSGSIZE); E(EPROTONOSUPPORT);
 #undef E
 	default: return "E?";
 	}
@@ -170,16 +178,19 @@ static int cmd_hold(int seconds)
 	return 0;
 }
 
-static int cmd_socket(const char *family)
+static int cmd_socket(const char *family, int n)
 {
 	int f = !strcmp(family, "packet") ? AF_PACKET : !strcmp(family, "inet6") ? AF_INET6 :
 		!strcmp(family, "unix") ? AF_UNIX : AF_INET;
-	int fd = socket(f, f == AF_PACKET ? SOCK_RAW : SOCK_DGRAM, 0);
+	int i;
 
-	if (fd < 0)
-		printf("errno %s\n", errname(errno));
-	else
-		printf("ok socket\n");
+	for (i = 0; i < n; i++) {	/* all kept open until exit */
+		if (socket(f, f == AF_PACKET ? SOCK_RAW : SOCK_DGRAM, 0) < 0) {
+			printf(n > 1 ? "errno %s after %d\n" : "errno %s\n", errname(errno), i);
+			return 0;
+		}
+	}
+	printf(n > 1 ? "ok %d sockets\n" : "ok socket\n", n);
 	return 0;
 }
 
@@ -375,6 +386,81 @@ static int cmd_recvfd(const char *path, const char *addr, int seconds)
 	return 0;
 }
 
+static int cmd_rawsend(const char *src, const char *dst)
+{
+	struct {
+		struct iphdr ip;
+		struct udphdr udp;
+		char data[4];
+	} pkt = {};
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+
+	if (fd < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_UDP;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	if (inet_pton(AF_INET, src, &pkt.ip.saddr) != 1 || inet_pton(AF_INET, dst, &pkt.ip.daddr) != 1)
+		return 2;
+	pkt.udp.source = htons(9);
+	pkt.udp.dest = htons(9);
+	pkt.udp.len = htons(sizeof(pkt.udp) + sizeof(pkt.data));
+	to.sin_addr.s_addr = pkt.ip.daddr;
+	if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		printf("errno %s\n", errname(errno));
+	else
+		printf("ok sent\n");
+	return 0;
+}
+
+static int cmd_mcsend(const char *ifaddr, const char *group, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct in_addr a;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || fill(group, port, &ss, &len, 0) || inet_pton(AF_INET, ifaddr, &a) != 1)
+		return 2;
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof(a)) < 0) {
+		printf("setsockopt errno %s\n", errname(errno));
+		return 0;
+	}
+	if (sendto(fd, "l3ns", 4, 0, (struct sockaddr *)&ss, len) < 0)
+		printf("errno %s\n", errname(errno));
+	else
+		printf("ok sent\n");
+	return 0;
+}
+
+static void *thread_main(void *file)
+{
+	char line[128];
+	FILE *f = fopen(file, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "id: ", 4))
+			printf("thread %s", line + 4);
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+static int cmd_thread(const char *file)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_main, (void *)file))
+		return 2;
+	pthread_join(t, NULL);
+	return 0;
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -424,6 +510,12 @@ static int cmd_bench(const char *what, int n)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "rawsend"))
+		return cmd_rawsend(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "mcsend"))
+		return cmd_mcsend(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "thread"))
+		return cmd_thread(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "bench"))
 		return cmd_bench(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "sendfd"))
@@ -436,8 +528,8 @@ int main(int argc, char **argv)
 		return cmd_sendto(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recv"))
 		return cmd_recv(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
-	if (argc == 3 && !strcmp(argv[1], "socket"))
-		return cmd_socket(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "socket"))
+		return cmd_socket(argv[2], argc == 4 ? atoi(argv[3]) : 1);
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "bind"))

@@ -32,7 +32,13 @@ ip route del 10.5.0.0/16 dev eth0
 d0=$(info_get local_out_drops)
 expect "member IP_PKTINFO with the parent's address" "errno EPERM" "$(in_ns $A 'l3ns-probe sendto 10.0.0.1 9 10.0.0.1')"
 expect "member IP_PKTINFO with its own address" "ok sent" "$(in_ns $A 'l3ns-probe sendto 10.0.0.1 9 10.0.0.2')"
-assert_ge "local_out_drops counted" $((d0 + 1)) "$(info_get local_out_drops)"
+expect "member IP_HDRINCL with the parent's address" "errno EPERM" "$(in_ns $A 'l3ns-probe rawsend 10.0.0.1 10.0.0.3')"
+expect "member IP_HDRINCL with its own address" "ok sent" "$(in_ns $A 'l3ns-probe rawsend 10.0.0.2 10.0.0.3')"
+ip route add 239.0.0.0/8 dev eth0 2>/dev/null
+expect "member IP_MULTICAST_IF with the parent's address" "errno EPERM" "$(in_ns $A 'l3ns-probe mcsend 10.0.0.1 239.2.2.2 7000')"
+expect "member IP_MULTICAST_IF with its own address" "ok sent" "$(in_ns $A 'l3ns-probe mcsend 10.0.0.2 239.2.2.2 7000')"
+ip route del 239.0.0.0/8 dev eth0 2>/dev/null
+assert_ge "local_out_drops counted" $((d0 + 3)) "$(info_get local_out_drops)"
 # A member with no address reaches only loopback.
 expect "no address: connect" "errno EADDRNOTAVAIL" "$(member 'l3ns-probe connect udp 10.0.0.1 9')"
 expect "no address: TCP connect" "errno EADDRNOTAVAIL" "$(member 'l3ns-probe connect tcp 10.0.0.1 8000')"

@@ -1,0 +1,22 @@
+# Limits (module parameters): at max_namespaces `start` is ENOSPC; at
+# max_addrs an assignment is ENOSPC; past max_sockets a member's socket(2)
+# is ENOBUFS; past max_tasks a member's new child is killed before it runs
+# (fail closed). Refusals are counted and logged. Defaults are restored.
+rmmod l3ns 2>/dev/null
+insmod $KO max_namespaces=2 max_addrs=1 max_tasks=6 max_sockets=3 || fail "insmod with limits failed"
+dmesg | grep -q "loaded (max_namespaces=2, max_addrs=1, max_tasks=6, max_sockets=3)" || fail "limits not reported"
+net_setup
+A=$(ns_with 10.0.0.2)
+B=$(ns_with)
+expect "a third namespace" "errno ENOSPC" "$(l3ns-probe write $D/start 3)"
+expect "a second owned address" "errno ENOSPC" "$(l3ns-probe write $D/addr "push $B eth0 10.0.0.3")"
+expect "sockets past max_sockets" "errno ENOBUFS after 3" "$(in_ns $B 'l3ns-probe socket inet 5')"
+# Tasks: A and B hold 2 (their sleeps); a member shell forking many
+# children must see some killed, never escaping.
+out=$(in_ns $B 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait; echo done' 2>&1)
+echo "$out" | tail -3
+dmesg | grep -q "could not tag a new member task (max_tasks or memory); killed it" || fail "no kill line"
+assert_ge "refusals counted in B" 1 "$(grep "^$B " $D/children | cut -d' ' -f4)"
+ns_cleanup
+sleep 1
+rmmod l3ns && insmod $KO || fail "reload with defaults failed"
