@@ -29,13 +29,18 @@ impl State {
         self.addrs
             .iter()
             .filter(move |(k, o)| k.net == net && usize::from(o.slot) == index)
-            .map(|(k, o)| Owned { addr: k.addr, prefix_len: o.prefix_len })
+            .map(|(k, o)| Owned {
+                addr: k.addr,
+                prefix_len: o.prefix_len,
+            })
     }
 
     /// `echo "eth0 10.0.0.2" > info` by a member with `CAP_NET_ADMIN`: the
     /// patch's workflow.
     pub(crate) fn take_addr(&self, take: &TakeAddr<'_>) -> Result {
-        let ns = self.ns_of(ffi::current_task()).ok_or_else(|| refuse("info: take from layer 2", EPERM))?;
+        let ns = self
+            .ns_of(ffi::current_task())
+            .ok_or_else(|| refuse("info: take from layer 2", EPERM))?;
         if !ffi::capable_net_admin() {
             return Err(refuse("info: take without CAP_NET_ADMIN", EPERM));
         }
@@ -52,7 +57,10 @@ impl State {
             return Err(refuse("addr/join: caller lacks CAP_NET_ADMIN", EPERM));
         }
         let net = ffi::current_task_ns().net_inum;
-        self.table.find_id(id).filter(|ns| ns.parent == net).ok_or_else(|| refuse("addr/join: no such child", ENOENT))
+        self.table
+            .find_id(id)
+            .filter(|ns| ns.parent == net)
+            .ok_or_else(|| refuse("addr/join: no such child", ENOENT))
     }
 
     /// `push <id> <ifname> <addr>` from the parent.
@@ -64,16 +72,26 @@ impl State {
     /// `pull <id> <addr>` from the parent: the address is the parent's again.
     pub(crate) fn pull_addr(&self, id: u32, addr: u32) -> Result {
         let ns = self.child_for_admin(id)?;
-        let key = AddrKey { net: ns.parent, addr };
+        let key = AddrKey {
+            net: ns.parent,
+            addr,
+        };
         let _rtnl = Rtnl::lock();
         let (_guard, w) = self.lock();
         match self.addrs.lookup(key) {
             Some(o) if usize::from(o.slot) == ns.index => {
                 self.addrs.remove(&w, key);
-                pr_info!("{} pulled back from L3 namespace {} by its parent\n", Dotted(addr), ns.id);
+                pr_info!(
+                    "{} pulled back from L3 namespace {} by its parent\n",
+                    Dotted(addr),
+                    ns.id
+                );
                 Ok(())
             }
-            _ => Err(refuse("addr: pull of an address the child does not own", errno::eaddrnotavail())),
+            _ => Err(refuse(
+                "addr: pull of an address the child does not own",
+                errno::eaddrnotavail(),
+            )),
         }
     }
 
@@ -89,12 +107,24 @@ impl State {
             return Err(refuse("address assignment: namespace is gone", ENOENT));
         }
         let slot = u16::try_from(ns.index).map_err(|_| EINVAL)?;
-        let key = AddrKey { net: ns.parent, addr: take.addr };
-        self.addrs.insert(&w, key, Owner { slot, prefix_len }).map_err(|e| match e {
-            AddrError::Owned(_) => refuse("address assignment: owned by another L3 namespace", EBUSY),
-            AddrError::Full => refuse("address assignment: table full", ENOSPC),
-        })?;
-        pr_info!("{}/{} now owned by L3 namespace {}\n", Dotted(take.addr), prefix_len, ns.id);
+        let key = AddrKey {
+            net: ns.parent,
+            addr: take.addr,
+        };
+        self.addrs
+            .insert(&w, key, Owner { slot, prefix_len })
+            .map_err(|e| match e {
+                AddrError::Owned(_) => {
+                    refuse("address assignment: owned by another L3 namespace", EBUSY)
+                }
+                AddrError::Full => refuse("address assignment: table full", ENOSPC),
+            })?;
+        pr_info!(
+            "{}/{} now owned by L3 namespace {}\n",
+            Dotted(take.addr),
+            prefix_len,
+            ns.id
+        );
         Ok(())
     }
 
@@ -103,7 +133,11 @@ impl State {
         let (_guard, w) = self.lock();
         if let Some(o) = self.addrs.remove(&w, AddrKey { net, addr }) {
             let id = self.table.view(usize::from(o.slot)).map_or(0, |v| v.id);
-            pr_info!("{} was deleted from its device: L3 namespace {} no longer owns it\n", Dotted(addr), id);
+            pr_info!(
+                "{} was deleted from its device: L3 namespace {} no longer owns it\n",
+                Dotted(addr),
+                id
+            );
         }
     }
 
@@ -112,7 +146,9 @@ impl State {
     pub(crate) fn release_addrs(&self, w: &Writer, ns: &NsView, why: &str) {
         let mut line = [0u8; 200];
         let mut text = TextBuf::new(&mut line);
-        let Ok(slot) = u16::try_from(ns.index) else { return };
+        let Ok(slot) = u16::try_from(ns.index) else {
+            return;
+        };
         let mut n = 0usize;
         self.addrs.remove_owner(w, slot, |k, o| {
             n += 1;
@@ -120,7 +156,11 @@ impl State {
             let _ = write!(text, " {}/{}", Dotted(k.addr), o.prefix_len);
         });
         if n == 0 {
-            pr_info!("L3 namespace {} released: {} (it owned no address)\n", ns.id, why);
+            pr_info!(
+                "L3 namespace {} released: {} (it owned no address)\n",
+                ns.id,
+                why
+            );
         } else {
             pr_info!(
                 "L3 namespace {} released: {}; {} address(es) returned to net_ns {}:{}\n",

@@ -6,7 +6,9 @@
 use crate::ffi::{self, errno};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
-use crate::policy::parse::{parse_addr_cmd, parse_join, parse_start, parse_take, AddrCmd, Dotted, ParseError, StartLevel};
+use crate::policy::parse::{
+    parse_addr_cmd, parse_join, parse_start, parse_take, AddrCmd, Dotted, ParseError, StartLevel,
+};
 use crate::registry::{tag_of, State};
 use crate::text::TextBuf;
 use core::fmt::{self, Write};
@@ -16,7 +18,12 @@ use kernel::prelude::*;
 /// Logs rejected input (rate-limited) and returns `EINVAL`.
 fn bad_input(file: &str, e: ParseError) -> Error {
     if ffi::log_ratelimit() {
-        pr_info!("{}: pid {}: {:?} input refused (EINVAL)\n", file, ffi::current_pid(), e);
+        pr_info!(
+            "{}: pid {}: {:?} input refused (EINVAL)\n",
+            file,
+            ffi::current_pid(),
+            e
+        );
     }
     EINVAL
 }
@@ -28,7 +35,11 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
     let task = ffi::current_task();
     if let Some(ns) = state.ns_of(task) {
         if ffi::log_ratelimit() {
-            pr_info!("start: pid {} is already in L3 namespace {} (EBUSY)\n", pid, ns.id);
+            pr_info!(
+                "start: pid {} is already in L3 namespace {} (EBUSY)\n",
+                pid,
+                ns.id
+            );
         }
         return Err(EBUSY);
     }
@@ -43,10 +54,19 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
             let parent = ffi::current_task_ns().net_inum;
             let ns = state.create(task, parent).inspect_err(|e| {
                 if ffi::log_ratelimit() {
-                    pr_info!("start: pid {}: cannot create L3 namespace ({})\n", pid, errno::Name(*e));
+                    pr_info!(
+                        "start: pid {}: cannot create L3 namespace ({})\n",
+                        pid,
+                        errno::Name(*e)
+                    );
                 }
             })?;
-            pr_info!("pid {} created L3 namespace {} (parent net_ns {})\n", pid, ns.id, ns.parent);
+            pr_info!(
+                "pid {} created L3 namespace {} (parent net_ns {})\n",
+                pid,
+                ns.id,
+                ns.parent
+            );
             Ok(input.len())
         }
     }
@@ -89,7 +109,13 @@ pub(crate) fn format_info(v: &InfoView<'_>, buf: &mut [u8]) -> Result<usize> {
 fn write_addrs(out: &mut TextBuf<'_>, addrs: impl Iterator<Item = Owned>) -> fmt::Result {
     let mut any = false;
     for o in addrs {
-        write!(out, "{}{}/{}", if any { " " } else { "" }, Dotted(o.addr), o.prefix_len)?;
+        write!(
+            out,
+            "{}{}/{}",
+            if any { " " } else { "" },
+            Dotted(o.addr),
+            o.prefix_len
+        )?;
         any = true;
     }
     if !any {
@@ -110,7 +136,11 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
         }
         Some(ns) => {
             writeln!(out, "net_ns: {}", ns.id)?;
-            writeln!(out, "net_ns refcnt: {}", u64::from(ns.members) + u64::from(ns.sockets))?;
+            writeln!(
+                out,
+                "net_ns refcnt: {}",
+                u64::from(ns.members) + u64::from(ns.sockets)
+            )?;
             writeln!(out, "level: layer 3")?;
         }
     }
@@ -140,9 +170,16 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
 pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
     let task = ffi::current_task_ns();
     let l3 = state.ns_of(ffi::current_task());
-    let (pre, out) =
-        ffi::with_current_net(|c| (c.pre_routing.load(Ordering::Relaxed), c.local_out.load(Ordering::Relaxed)));
-    let mut addrs = [Owned { addr: 0, prefix_len: 0 }; 16];
+    let (pre, out) = ffi::with_current_net(|c| {
+        (
+            c.pre_routing.load(Ordering::Relaxed),
+            c.local_out.load(Ordering::Relaxed),
+        )
+    });
+    let mut addrs = [Owned {
+        addr: 0,
+        prefix_len: 0,
+    }; 16];
     let mut n = 0;
     if let Some(ns) = &l3 {
         for (slot, o) in addrs.iter_mut().zip(state.owned(ns.parent, ns.index)) {
@@ -157,7 +194,11 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         net_refcnt: task.net_refcnt,
         l3,
         addrs: &addrs[..n],
-        children: state.table.iter().filter(|ns| ns.parent == task.net_inum).count(),
+        children: state
+            .table
+            .iter()
+            .filter(|ns| ns.parent == task.net_inum)
+            .count(),
         pre_routing_packets: pre,
         local_out_packets: out,
         local_out_drops: state.dropped_local_out.load(Ordering::Relaxed),
@@ -206,7 +247,11 @@ pub(crate) fn children_format(state: &State, buf: &mut [u8]) -> Result<usize> {
     let r: fmt::Result = (|| {
         writeln!(out, "id members sockets refusals addresses")?;
         for ns in state.table.iter().filter(|ns| ns.parent == net) {
-            write!(out, "{} {} {} {} ", ns.id, ns.members, ns.sockets, ns.refusals)?;
+            write!(
+                out,
+                "{} {} {} {} ",
+                ns.id, ns.members, ns.sockets, ns.refusals
+            )?;
             write_addrs(&mut out, state.owned(net, ns.index))?;
             out.write_str("\n")?;
         }

@@ -14,8 +14,8 @@ use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
 use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
 use crate::policy::demux::{may_deliver, may_see};
 use crate::policy::nstable::{NsTable, Writer};
-use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
 use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
+use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 
@@ -44,10 +44,14 @@ extern "C" fn l3ns_kunit_parser() -> c_int {
 /// Namespace table lifecycle in a kernel allocation.
 #[no_mangle]
 extern "C" fn l3ns_kunit_nstable() -> c_int {
-    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else { return line!() as c_int };
+    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+        return line!() as c_int;
+    };
     t.set_limit(2);
     let w = Writer::assume_locked();
-    let Ok(a) = t.create(&w, 42) else { return line!() as c_int };
+    let Ok(a) = t.create(&w, 42) else {
+        return line!() as c_int;
+    };
     check!(a.id == 1 && a.members == 1 && a.parent == 42);
     check!(t.create(&w, 42).is_ok());
     check!(t.create(&w, 42).is_err());
@@ -55,7 +59,9 @@ extern "C" fn l3ns_kunit_nstable() -> c_int {
     check!(!t.member_put(a.index));
     check!(t.member_put(a.index));
     check!(t.reap_empty(&w, |_| {}) == 1);
-    let Ok(c) = t.create(&w, 42) else { return line!() as c_int };
+    let Ok(c) = t.create(&w, 42) else {
+        return line!() as c_int;
+    };
     check!(c.id == 3);
     0
 }
@@ -82,9 +88,13 @@ extern "C" fn l3ns_kunit_tags() -> c_int {
 /// `info` keeps the patch's five lines first, in order and wording.
 #[no_mangle]
 extern "C" fn l3ns_kunit_info_format() -> c_int {
-    let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else { return line!() as c_int };
+    let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else {
+        return line!() as c_int;
+    };
     // Tables are large: never on the kernel stack (zeroed in place).
-    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else { return line!() as c_int };
+    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+        return line!() as c_int;
+    };
     t.set_limit(1);
     let w = Writer::assume_locked();
     let v = InfoView {
@@ -100,12 +110,18 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         local_out_drops: 0,
         delivery_drops: 0,
     };
-    let Ok(n) = format_info(&v, &mut buf) else { return line!() as c_int };
+    let Ok(n) = format_info(&v, &mut buf) else {
+        return line!() as c_int;
+    };
     let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
     check!(buf.get(..expect.len()) == Some(expect));
-    check!(buf[..n].ends_with(b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\n"));
+    check!(buf[..n].ends_with(
+        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\n"
+    ));
     let v2 = InfoView { l3: None, ..v };
-    let Ok(n) = format_info(&v2, &mut buf) else { return line!() as c_int };
+    let Ok(n) = format_info(&v2, &mut buf) else {
+        return line!() as c_int;
+    };
     check!(buf[..n].starts_with(b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 4026531840\nnet_ns refcnt: 9\nlevel: layer 2\nl2_net_ns:"));
     check!(format_info(&v2, &mut buf[..20]) == Err(ENOSPC));
     0
@@ -114,13 +130,50 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
 /// The address table in a kernel allocation: exclusive ownership, removal.
 #[no_mangle]
 extern "C" fn l3ns_kunit_addrtable() -> c_int {
-    let Ok(t) = KBox::<AddrTable>::init(kernel::init::zeroed(), GFP_KERNEL) else { return line!() as c_int };
+    let Ok(t) = KBox::<AddrTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+        return line!() as c_int;
+    };
     let w = Writer::assume_locked();
-    let key = AddrKey { net: 0xF000_0000, addr: 0x0a00_0002 };
-    check!(t.insert(&w, key, Owner { slot: 1, prefix_len: 24 }).is_ok());
-    check!(t.lookup(key) == Some(Owner { slot: 1, prefix_len: 24 }));
-    check!(t.insert(&w, key, Owner { slot: 2, prefix_len: 24 }) == Err(AddrError::Owned(Owner { slot: 1, prefix_len: 24 })));
-    check!(t.lookup(AddrKey { net: 0xF000_0001, ..key }).is_none());
+    let key = AddrKey {
+        net: 0xF000_0000,
+        addr: 0x0a00_0002,
+    };
+    check!(t
+        .insert(
+            &w,
+            key,
+            Owner {
+                slot: 1,
+                prefix_len: 24
+            }
+        )
+        .is_ok());
+    check!(
+        t.lookup(key)
+            == Some(Owner {
+                slot: 1,
+                prefix_len: 24
+            })
+    );
+    check!(
+        t.insert(
+            &w,
+            key,
+            Owner {
+                slot: 2,
+                prefix_len: 24
+            }
+        ) == Err(AddrError::Owned(Owner {
+            slot: 1,
+            prefix_len: 24
+        }))
+    );
+    check!(t
+        .lookup(AddrKey {
+            net: 0xF000_0001,
+            ..key
+        })
+        .is_none());
     check!(t.remove(&w, key).is_some() && t.lookup(key).is_none() && t.is_empty());
     0
 }
@@ -128,19 +181,42 @@ extern "C" fn l3ns_kunit_addrtable() -> c_int {
 /// The bind rule, the source choice, demux and visibility, in the kernel.
 #[no_mangle]
 extern "C" fn l3ns_kunit_rules() -> c_int {
-    let own = [Owned { addr: 0x0a00_0002, prefix_len: 24 }];
+    let own = [Owned {
+        addr: 0x0a00_0002,
+        prefix_len: 24,
+    }];
     check!(member_may_bind(BindAddr::V4(0x0a00_0002), own.into_iter()));
     check!(member_may_bind(BindAddr::V4(0x0a00_00ff), own.into_iter()));
     check!(!member_may_bind(BindAddr::V4(0x0a00_0001), own.into_iter()));
     check!(!member_may_bind(BindAddr::V6Other, own.into_iter()));
     check!(!parent_may_bind(BindAddr::V4(0x0a00_0002), true));
-    let flow = Flow { daddr: 0x0a00_0001, saddr: 0x0a00_0001, prefilled: true, nexthop: 0x0a00_0001 };
+    let flow = Flow {
+        daddr: 0x0a00_0001,
+        saddr: 0x0a00_0001,
+        prefilled: true,
+        nexthop: 0x0a00_0001,
+    };
     check!(member_source(&flow, own.into_iter().map(|o| (o, 1))) == SourceChoice::Use(0x0a00_0002));
     check!(member_source(&flow, core::iter::empty()) == SourceChoice::Refuse);
-    let lo = Flow { daddr: 0x7f00_0001, ..flow };
+    let lo = Flow {
+        daddr: 0x7f00_0001,
+        ..flow
+    };
     check!(member_source(&lo, core::iter::empty()) == SourceChoice::Use(INADDR_LOOPBACK));
-    let dev = [Owned { addr: 0x0a00_0001, prefix_len: 24 }, Owned { addr: 0x0a00_0003, prefix_len: 24 }];
-    check!(parent_source(&flow, dev.into_iter(), |a| a == 0x0a00_0001) == SourceChoice::Use(0x0a00_0003));
+    let dev = [
+        Owned {
+            addr: 0x0a00_0001,
+            prefix_len: 24,
+        },
+        Owned {
+            addr: 0x0a00_0003,
+            prefix_len: 24,
+        },
+    ];
+    check!(
+        parent_source(&flow, dev.into_iter(), |a| a == 0x0a00_0001)
+            == SourceChoice::Use(0x0a00_0003)
+    );
     check!(may_deliver(0x0a00_0002, false, Some(1), Some(1), || false));
     check!(!may_deliver(0x0a00_0002, false, Some(1), None, || false));
     check!(!may_deliver(0x0a00_00ff, true, None, Some(1), || false));

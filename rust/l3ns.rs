@@ -16,13 +16,13 @@
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+mod addresses;
 mod control;
 mod ffi;
 mod hooks;
 mod kunit_cases;
 mod registry;
 mod sockets;
-mod addresses;
 mod text;
 mod traffic;
 
@@ -42,7 +42,9 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::{AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility};
+use ffi::{
+    AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
+};
 use registry::State;
 
 module! {
@@ -72,7 +74,10 @@ struct L3ns {
 
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let state = Arc::pin_init(State::new(ffi::params::max_namespaces(), ffi::params::max_addrs()), GFP_KERNEL)?;
+        let state = Arc::pin_init(
+            State::new(ffi::params::max_namespaces(), ffi::params::max_addrs()),
+            GFP_KERNEL,
+        )?;
         let reaper = Reaper::register(&state)?;
         let probes = TaskProbes::register(&state)?;
         let socks = SockProbes::register(&state)?;
@@ -105,6 +110,9 @@ impl kernel::Module for L3ns {
 impl Drop for L3ns {
     fn drop(&mut self) {
         // Runs before the fields drop; the fields then tear down in order.
-        pr_info!("unloading ({} L3 namespaces live)\n", self.state.table.live());
+        pr_info!(
+            "unloading ({} L3 namespaces live)\n",
+            self.state.table.live()
+        );
     }
 }

@@ -11,10 +11,10 @@ use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, TaskId};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use core::sync::atomic::AtomicU64;
-use kernel::prelude::*;
-use kernel::sync::Mutex;
 use kernel::new_mutex;
+use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
+use kernel::sync::Mutex;
 
 /// Everything the hooks and handlers share. Lives in an `Arc` held by the
 /// module and by every registration.
@@ -78,7 +78,9 @@ impl State {
         let ns = self.table.create(&w, parent_net).map_err(|e| match e {
             TableError::Full | TableError::IdsExhausted => ENOSPC,
         })?;
-        let tagged = tag_of(ns.index).ok_or(EINVAL).and_then(|tag| TaskTags::set(task, tag));
+        let tagged = tag_of(ns.index)
+            .ok_or(EINVAL)
+            .and_then(|tag| TaskTags::set(task, tag));
         if let Err(e) = tagged {
             self.table.member_put(ns.index);
             self.table.reap_empty(&w, |_| {});
@@ -90,7 +92,9 @@ impl State {
     /// `task` (not a member) joins `ns` (checked by the caller).
     pub(crate) fn join(&self, task: TaskId, ns: &NsView, tag: u32) -> Result {
         let (_guard, _w) = self.lock();
-        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id) || !self.table.member_get(ns.index) {
+        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id)
+            || !self.table.member_get(ns.index)
+        {
             return Err(ENOENT);
         }
         if let Err(e) = TaskTags::set(task, tag) {
@@ -107,7 +111,9 @@ impl State {
     /// namespace is already dissolved (module unload in progress), the
     /// child simply stays untagged, like every task after unload.
     pub(crate) fn task_fork(&self, parent: TaskId, child: &ffi::NewTask<'_>) {
-        let Some(tag) = TaskTags::get(parent) else { return };
+        let Some(tag) = TaskTags::get(parent) else {
+            return;
+        };
         let Some(index) = index_of(tag) else { return };
         if !self.table.member_get(index) {
             return;
@@ -125,7 +131,9 @@ impl State {
 
     /// A task was freed: drop its membership.
     pub(crate) fn task_free(&self, task: TaskId) {
-        let Some(index) = TaskTags::del(task).and_then(index_of) else { return };
+        let Some(index) = TaskTags::del(task).and_then(index_of) else {
+            return;
+        };
         if self.table.member_put(index) {
             Reaper::kick();
         }
@@ -134,13 +142,17 @@ impl State {
     /// Reaps namespaces with no members and no sockets (process context).
     pub(crate) fn reap(&self) {
         let (_guard, w) = self.lock();
-        self.table.reap_empty(&w, |ns| self.release_addrs(&w, &ns, "no members or sockets left"));
+        self.table.reap_empty(&w, |ns| {
+            self.release_addrs(&w, &ns, "no members or sockets left")
+        });
     }
 
     /// The L2 namespace `net_inum` is being destroyed: its children go too.
     pub(crate) fn net_exit(&self, net_inum: u32) {
         let (_guard, w) = self.lock();
-        self.table.reap_children(&w, Some(net_inum), |ns| self.release_addrs(&w, &ns, "its parent net_ns exited"));
+        self.table.reap_children(&w, Some(net_inum), |ns| {
+            self.release_addrs(&w, &ns, "its parent net_ns exited")
+        });
         self.forget_net_addrs(&w, net_inum);
     }
 }
@@ -156,7 +168,12 @@ impl PinnedDrop for State {
         let mut n = 0;
         self.table.reap_children(&w, None, |ns| {
             n += 1;
-            pr_info!("unload: L3 namespace {} dissolved ({} members, {} sockets)\n", ns.id, ns.members, ns.sockets);
+            pr_info!(
+                "unload: L3 namespace {} dissolved ({} members, {} sockets)\n",
+                ns.id,
+                ns.members,
+                ns.sockets
+            );
             self.release_addrs(&w, &ns, "module unload");
         });
         pr_info!(

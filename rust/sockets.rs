@@ -31,8 +31,12 @@ impl State {
     /// A user socket was created: a member's socket joins its namespace.
     /// Fails (socket(2) fails with `ENOBUFS`) if the tag cannot be stored.
     pub(crate) fn sock_create(&self, sk: SockId) -> Result {
-        let Some(tag) = TaskTags::get(ffi::current_task()) else { return Ok(()) };
-        let Some(index) = index_of(tag) else { return Ok(()) };
+        let Some(tag) = TaskTags::get(ffi::current_task()) else {
+            return Ok(());
+        };
+        let Some(index) = index_of(tag) else {
+            return Ok(());
+        };
         if !self.table.socket_get(index) {
             return Ok(()); // dissolved: module unload in progress
         }
@@ -50,7 +54,9 @@ impl State {
 
     /// A socket was cloned (an accepted connection): it inherits.
     pub(crate) fn sock_clone(&self, parent: SockId, child: SockId) {
-        let Some(tag) = SockTags::get(parent) else { return };
+        let Some(tag) = SockTags::get(parent) else {
+            return;
+        };
         let Some(index) = index_of(tag) else { return };
         if !self.table.socket_get(index) {
             return;
@@ -66,7 +72,9 @@ impl State {
 
     /// A socket is being freed.
     pub(crate) fn sock_free(&self, sk: SockId) {
-        let Some(index) = SockTags::del(sk).and_then(index_of) else { return };
+        let Some(index) = SockTags::del(sk).and_then(index_of) else {
+            return;
+        };
         if self.table.socket_put(index) {
             Reaper::kick();
         }
@@ -83,7 +91,11 @@ impl State {
                     self.table.count_refusal(index);
                     if ffi::log_ratelimit() {
                         let id = self.table.view(index).map_or(0, |v| v.id);
-                        pr_info!("bind: L3 namespace {}: {} refused (EADDRNOTAVAIL)\n", id, ShowBind(addr));
+                        pr_info!(
+                            "bind: L3 namespace {}: {} refused (EADDRNOTAVAIL)\n",
+                            id,
+                            ShowBind(addr)
+                        );
                     }
                 }
                 ok
@@ -92,7 +104,10 @@ impl State {
                 let owned = matches!(addr, BindAddr::V4(a) if self.addrs.lookup(AddrKey { net, addr: a }).is_some());
                 let ok = parent_may_bind(addr, owned);
                 if !ok && ffi::log_ratelimit() {
-                    pr_info!("bind: {} is owned by an L3 namespace (EADDRNOTAVAIL)\n", ShowBind(addr));
+                    pr_info!(
+                        "bind: {} is owned by an L3 namespace (EADDRNOTAVAIL)\n",
+                        ShowBind(addr)
+                    );
                 }
                 ok
             }
@@ -109,28 +124,41 @@ impl State {
     /// `security_capable()` for the current task: members lose
     /// `CAP_NET_ADMIN` and `CAP_SYS_ADMIN` (mechanism 8).
     pub(crate) fn capable_check(&self, cap: i32) -> Result {
-        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else { return Ok(()) };
+        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else {
+            return Ok(());
+        };
         if member_may_use_cap(cap) {
             return Ok(());
         }
         self.table.count_refusal(index);
         if ffi::log_ratelimit() {
             let id = self.table.view(index).map_or(0, |v| v.id);
-            pr_info!("capability {} refused to pid {} in L3 namespace {} (EPERM)\n", cap, ffi::current_pid(), id);
+            pr_info!(
+                "capability {} refused to pid {} in L3 namespace {} (EPERM)\n",
+                cap,
+                ffi::current_pid(),
+                id
+            );
         }
         Err(EPERM)
     }
 
     /// `security_socket_create()` for a user socket of the current task.
     pub(crate) fn socket_create_check(&self, family: i32) -> Result {
-        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else { return Ok(()) };
+        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else {
+            return Ok(());
+        };
         if member_may_create_socket(family) {
             return Ok(());
         }
         self.table.count_refusal(index);
         if ffi::log_ratelimit() {
             let id = self.table.view(index).map_or(0, |v| v.id);
-            pr_info!("socket family {} refused in L3 namespace {} (EPERM)\n", family, id);
+            pr_info!(
+                "socket family {} refused in L3 namespace {} (EPERM)\n",
+                family,
+                id
+            );
         }
         Err(EPERM)
     }

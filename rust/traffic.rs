@@ -5,24 +5,38 @@
 //! on per-packet or per-send paths, in any context: tag and `AddrTable`
 //! lookups only, no lock.
 
+use crate::ffi::tags::TaskTags;
 use crate::ffi::{self, errno, tags::SockTags, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
 use crate::policy::demux::{may_deliver, may_see};
-use crate::ffi::tags::TaskTags;
 use crate::policy::parse::Dotted;
-use crate::policy::source::{member_may_send_from, member_source, parent_source, Flow, SourceChoice};
+use crate::policy::source::{
+    member_may_send_from, member_source, parent_source, Flow, SourceChoice,
+};
 use crate::registry::{index_of, State};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 impl State {
     /// The addresses slot `index` owns in `net`, with their ages.
-    fn owned_aged(&self, net: u32, index: usize) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
+    fn owned_aged(
+        &self,
+        net: u32,
+        index: usize,
+    ) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
         self.addrs
             .iter_aged()
             .filter(move |(k, o, _)| k.net == net && usize::from(o.slot) == index)
-            .map(|(k, o, age)| (Owned { addr: k.addr, prefix_len: o.prefix_len }, age))
+            .map(|(k, o, age)| {
+                (
+                    Owned {
+                        addr: k.addr,
+                        prefix_len: o.prefix_len,
+                    },
+                    age,
+                )
+            })
     }
 
     fn child_owns(&self, net: u32, addr: u32) -> bool {
@@ -35,7 +49,13 @@ impl State {
     }
 
     /// The source for a route lookup made for `sk`.
-    pub(crate) fn source(&self, sk: SockId, net: u32, flow: &Flow, device: &[Owned]) -> SourceChoice {
+    pub(crate) fn source(
+        &self,
+        sk: SockId,
+        net: u32,
+        flow: &Flow,
+        device: &[Owned],
+    ) -> SourceChoice {
         let member = SockTags::get(sk).and_then(index_of);
         let choice = match member {
             Some(index) => member_source(flow, self.owned_aged(net, index)),
@@ -46,7 +66,10 @@ impl State {
                 self.table.count_refusal(index);
             }
             if ffi::log_ratelimit() {
-                pr_info!("no source address for {} (EADDRNOTAVAIL)\n", Dotted(flow.daddr));
+                pr_info!(
+                    "no source address for {} (EADDRNOTAVAIL)\n",
+                    Dotted(flow.daddr)
+                );
             }
         }
         choice
@@ -55,14 +78,20 @@ impl State {
     /// connect()/sendmsg() to `daddr`: a member with no address may only
     /// reach loopback.
     pub(crate) fn connect_check(&self, sk: SockId, net: u32, daddr: u32) -> Result {
-        let Some(index) = SockTags::get(sk).and_then(index_of) else { return Ok(()) };
+        let Some(index) = SockTags::get(sk).and_then(index_of) else {
+            return Ok(());
+        };
         if daddr == 0 || is_loopback(daddr) || self.owned(net, index).next().is_some() {
             return Ok(());
         }
         self.table.count_refusal(index);
         if ffi::log_ratelimit() {
             let id = self.table.view(index).map_or(0, |v| v.id);
-            pr_info!("L3 namespace {} owns no address: {} unreachable (EADDRNOTAVAIL)\n", id, Dotted(daddr));
+            pr_info!(
+                "L3 namespace {} owns no address: {} unreachable (EADDRNOTAVAIL)\n",
+                id,
+                Dotted(daddr)
+            );
         }
         Err(errno::eaddrnotavail())
     }
@@ -71,7 +100,9 @@ impl State {
     pub(crate) fn may_send(&self, sk: SockId, net: u32, saddr: u32) -> bool {
         let ok = match SockTags::get(sk).and_then(index_of) {
             Some(index) => member_may_send_from(saddr, |a| {
-                self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index)
+                self.addrs
+                    .lookup(AddrKey { net, addr: a })
+                    .is_some_and(|o| usize::from(o.slot) == index)
             }),
             None => self.addrs.is_empty() || !self.child_owns(net, saddr),
         };
@@ -90,8 +121,12 @@ impl State {
         if sk_ns.is_none() && self.addrs.is_empty() {
             return Ok(());
         }
-        let owner = self.addrs.lookup(AddrKey { net, addr: daddr }).map(|o| usize::from(o.slot));
-        let in_subnet = || sk_ns.is_some_and(|i| self.owned(net, i).any(|o| o.broadcast() == Some(daddr)));
+        let owner = self
+            .addrs
+            .lookup(AddrKey { net, addr: daddr })
+            .map(|o| usize::from(o.slot));
+        let in_subnet =
+            || sk_ns.is_some_and(|i| self.owned(net, i).any(|o| o.broadcast() == Some(daddr)));
         if may_deliver(daddr, bcast, owner, sk_ns, in_subnet) {
             return Ok(());
         }
@@ -105,7 +140,10 @@ impl State {
         if viewer.is_none() && self.addrs.is_empty() {
             return true;
         }
-        let owner = self.addrs.lookup(AddrKey { net, addr }).map(|o| usize::from(o.slot));
+        let owner = self
+            .addrs
+            .lookup(AddrKey { net, addr })
+            .map(|o| usize::from(o.slot));
         may_see(addr, owner, viewer)
     }
 

@@ -41,7 +41,12 @@ fn dispatch_write(state: &State, file: u32, input: &[u8]) -> kernel::error::Resu
 /// Called by a debugfs write handler: `data` as for [`state`], `buf`
 /// points to `len` readable bytes.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_file_write(data: *mut c_void, file: u32, buf: *const u8, len: usize) -> isize {
+unsafe extern "C" fn l3ns_rs_file_write(
+    data: *mut c_void,
+    file: u32,
+    buf: *const u8,
+    len: usize,
+) -> isize {
     // SAFETY: per the function contract.
     let (state, input) = unsafe { (state(data), core::slice::from_raw_parts(buf, len)) };
     from_result(|| {
@@ -55,7 +60,12 @@ unsafe extern "C" fn l3ns_rs_file_write(data: *mut c_void, file: u32, buf: *cons
 /// Called by a debugfs show handler: `data` as for [`state`], `buf` points
 /// to `cap` writable bytes.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_file_format(data: *mut c_void, file: u32, buf: *mut u8, cap: usize) -> isize {
+unsafe extern "C" fn l3ns_rs_file_format(
+    data: *mut c_void,
+    file: u32,
+    buf: *mut u8,
+    cap: usize,
+) -> isize {
     // SAFETY: per the function contract.
     let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
     from_result(|| {
@@ -104,7 +114,11 @@ unsafe extern "C" fn l3ns_rs_socket_create_check(data: *mut c_void, family: i32)
 ///
 /// Called by the `security_sk_clone` probe, `data` as for [`state`].
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_sock_clone(data: *mut c_void, sk: *const c_void, newsk: *const c_void) {
+unsafe extern "C" fn l3ns_rs_sock_clone(
+    data: *mut c_void,
+    sk: *const c_void,
+    newsk: *const c_void,
+) {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     state.sock_clone(SockId(sk as usize), SockId(newsk as usize));
@@ -125,7 +139,11 @@ unsafe extern "C" fn l3ns_rs_sock_free(data: *mut c_void, sk: *const c_void) {
 /// Called by the `security_socket_bind` probe: `data` as for [`state`],
 /// `req` points to a valid `struct l3ns_bind_req`.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_bind_check(data: *mut c_void, sk: *const c_void, req: *const bindings::l3ns_bind_req) -> i32 {
+unsafe extern "C" fn l3ns_rs_bind_check(
+    data: *mut c_void,
+    sk: *const c_void,
+    req: *const bindings::l3ns_bind_req,
+) -> i32 {
     // SAFETY: per the function contract.
     let (state, req) = unsafe { (state(data), &*req) };
     let addr = match req.kind {
@@ -134,7 +152,11 @@ unsafe extern "C" fn l3ns_rs_bind_check(data: *mut c_void, sk: *const c_void, re
         bindings::l3ns_bind_kind_L3NS_BIND_V6_LOOPBACK => BindAddr::V6Loopback,
         _ => BindAddr::V6Other,
     };
-    from_result(|| state.bind_check(SockId(sk as usize), req.net_inum, addr).map(|()| 0))
+    from_result(|| {
+        state
+            .bind_check(SockId(sk as usize), req.net_inum, addr)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety
@@ -151,7 +173,11 @@ unsafe extern "C" fn l3ns_rs_addr_deleted(data: *mut c_void, net_inum: u32, addr
 ///
 /// Called by the `ip_route_output_flow` probe, `data` as for [`state`].
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_source_wanted(data: *mut c_void, sk: *const c_void, _net_inum: u32) -> bool {
+unsafe extern "C" fn l3ns_rs_source_wanted(
+    data: *mut c_void,
+    sk: *const c_void,
+    _net_inum: u32,
+) -> bool {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     state.source_wanted(SockId(sk as usize))
@@ -170,11 +196,22 @@ unsafe extern "C" fn l3ns_rs_source(
 ) -> u32 {
     // SAFETY: per the function contract.
     let (state, f, addr) = unsafe { (state(data), &*f, &mut *addr) };
-    let flow = Flow { daddr: f.daddr, saddr: f.saddr, prefilled: f.prefilled != 0, nexthop: f.nexthop };
-    let mut device = [Owned { addr: 0, prefix_len: 0 }; bindings::L3NS_FLOW_DEV_ADDRS as usize];
+    let flow = Flow {
+        daddr: f.daddr,
+        saddr: f.saddr,
+        prefilled: f.prefilled != 0,
+        nexthop: f.nexthop,
+    };
+    let mut device = [Owned {
+        addr: 0,
+        prefix_len: 0,
+    }; bindings::L3NS_FLOW_DEV_ADDRS as usize];
     let n = usize::from(f.ndev).min(device.len());
     for (i, d) in device.iter_mut().enumerate().take(n) {
-        *d = Owned { addr: f.dev_addr[i], prefix_len: f.dev_prefix[i] };
+        *d = Owned {
+            addr: f.dev_addr[i],
+            prefix_len: f.dev_prefix[i],
+        };
     }
     match state.source(SockId(sk as usize), f.net_inum, &flow, &device[..n]) {
         SourceChoice::Keep => bindings::l3ns_source_L3NS_SRC_KEEP,
@@ -190,20 +227,39 @@ unsafe extern "C" fn l3ns_rs_source(
 ///
 /// Called by the connect/sendmsg probes, `data` as for [`state`].
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_connect_check(data: *mut c_void, sk: *const c_void, net: u32, daddr: u32) -> i32 {
+unsafe extern "C" fn l3ns_rs_connect_check(
+    data: *mut c_void,
+    sk: *const c_void,
+    net: u32,
+    daddr: u32,
+) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    from_result(|| state.connect_check(SockId(sk as usize), net, daddr).map(|()| 0))
+    from_result(|| {
+        state
+            .connect_check(SockId(sk as usize), net, daddr)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety
 ///
 /// Called by the `security_sock_rcv_skb` probe, `data` as for [`state`].
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_deliver_check(data: *mut c_void, sk: *const c_void, net: u32, daddr: u32, bcast: bool) -> i32 {
+unsafe extern "C" fn l3ns_rs_deliver_check(
+    data: *mut c_void,
+    sk: *const c_void,
+    net: u32,
+    daddr: u32,
+    bcast: bool,
+) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    from_result(|| state.deliver_check(SockId(sk as usize), net, daddr, bcast).map(|()| 0))
+    from_result(|| {
+        state
+            .deliver_check(SockId(sk as usize), net, daddr, bcast)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety
@@ -257,10 +313,17 @@ unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {
 /// Called by the `sched_process_fork` probe: `data` as for [`state`],
 /// `parent` is `current`, `child` a new task that has not run yet.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_task_fork(data: *mut c_void, parent: *const c_void, child: *const c_void) {
+unsafe extern "C" fn l3ns_rs_task_fork(
+    data: *mut c_void,
+    parent: *const c_void,
+    child: *const c_void,
+) {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    let child = NewTask { ptr: child, _callback: PhantomData };
+    let child = NewTask {
+        ptr: child,
+        _callback: PhantomData,
+    };
     hooks::task_fork(state, TaskId(parent as usize), &child);
 }
 

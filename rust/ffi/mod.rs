@@ -81,7 +81,6 @@ pub(crate) mod params {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct TaskId(pub(super) usize);
 
-
 /// The calling task.
 pub(crate) fn current_task() -> TaskId {
     // SAFETY: returns `current`; no preconditions.
@@ -120,7 +119,11 @@ pub(crate) struct TaskNs {
 impl TaskNs {
     /// The hashed `%p` of the nsproxy (no kernel address).
     pub(crate) fn nsproxy(&self) -> &str {
-        let len = self.nsproxy.iter().position(|&b| b == 0).unwrap_or(self.nsproxy.len());
+        let len = self
+            .nsproxy
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.nsproxy.len());
         core::str::from_utf8(&self.nsproxy[..len]).unwrap_or("?")
     }
 }
@@ -157,7 +160,9 @@ impl NetCounters<'_> {
         // only through these atomics.
         unsafe {
             NetCounters {
-                pre_routing: AtomicU64::from_ptr(core::ptr::addr_of_mut!((*net).pre_routing_packets)),
+                pre_routing: AtomicU64::from_ptr(core::ptr::addr_of_mut!(
+                    (*net).pre_routing_packets
+                )),
                 local_out: AtomicU64::from_ptr(core::ptr::addr_of_mut!((*net).local_out_packets)),
             }
         }
@@ -207,18 +212,29 @@ impl Rtnl {
     /// Finds `addr` on device `dev` of the caller's netns (with label
     /// `label` when given) and returns its prefix length. `ENODEV`,
     /// `EADDRNOTAVAIL`, or `EINVAL` for names too long.
-    pub(crate) fn find_ifa(&self, dev: &[u8], label: Option<&[u8]>, addr: u32) -> Result<u8, Error> {
+    pub(crate) fn find_ifa(
+        &self,
+        dev: &[u8],
+        label: Option<&[u8]>,
+        addr: u32,
+    ) -> Result<u8, Error> {
         let mut d = [0u8; 17];
         let mut l = [0u8; 17];
         d.get_mut(..dev.len()).ok_or(EINVAL)?.copy_from_slice(dev);
         if let Some(label) = label {
-            l.get_mut(..label.len()).ok_or(EINVAL)?.copy_from_slice(label);
+            l.get_mut(..label.len())
+                .ok_or(EINVAL)?
+                .copy_from_slice(label);
         }
         // Both arrays keep a trailing NUL: names are at most 16 bytes.
         if d[16] != 0 || l[16] != 0 {
             return Err(EINVAL);
         }
-        let lp = if label.is_some() { l.as_ptr() } else { core::ptr::null() };
+        let lp = if label.is_some() {
+            l.as_ptr()
+        } else {
+            core::ptr::null()
+        };
         // SAFETY: RTNL is held (we are the guard); both strings are
         // NUL-terminated buffers that outlive the call.
         let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr) };

@@ -23,7 +23,9 @@ fn data_ptr(state: &Arc<State>) -> *mut kernel::ffi::c_void {
 
 /// Claims the single slot of one registration kind.
 fn claim(flag: &AtomicBool) -> Result {
-    flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).map(|_| ()).map_err(|_| EBUSY)
+    flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .map(|_| ())
+        .map_err(|_| EBUSY)
 }
 
 macro_rules! registration {
@@ -110,7 +112,9 @@ impl Reaper {
         // SAFETY: as for the registrations above; `drop` cancels and waits
         // for the work before the `Arc` is released.
         unsafe { bindings::l3ns_c_reaper_init(data_ptr(state)) };
-        Ok(Self { _state: state.clone() })
+        Ok(Self {
+            _state: state.clone(),
+        })
     }
 
     /// Queues a reap. A no-op when no `Reaper` exists. Any context.

@@ -63,7 +63,10 @@ impl Owner {
     }
 
     fn unpack(v: u32) -> Self {
-        Owner { slot: (v >> 8) as u16, prefix_len: (v & 0xff) as u8 }
+        Owner {
+            slot: (v >> 8) as u16,
+            prefix_len: (v & 0xff) as u8,
+        }
     }
 }
 
@@ -77,7 +80,12 @@ struct Entry {
 
 impl Entry {
     const fn new() -> Self {
-        Entry { seq: AtomicU32::new(0), key: AtomicU64::new(EMPTY), owner: AtomicU32::new(0), since: AtomicU32::new(0) }
+        Entry {
+            seq: AtomicU32::new(0),
+            key: AtomicU64::new(EMPTY),
+            owner: AtomicU32::new(0),
+            since: AtomicU32::new(0),
+        }
     }
 
     /// A consistent `(key, owner)` snapshot.
@@ -154,7 +162,8 @@ impl AddrTable {
 
     /// Sets the most owned addresses, clamped to `1..=MAX_ADDRS`.
     pub fn set_limit(&self, limit: usize) {
-        self.limit.store(limit.clamp(1, MAX_ADDRS) as u32, Ordering::Relaxed);
+        self.limit
+            .store(limit.clamp(1, MAX_ADDRS) as u32, Ordering::Relaxed);
     }
 
     /// Most owned addresses.
@@ -274,7 +283,10 @@ impl AddrTable {
             if k == EMPTY || k == TOMB {
                 continue;
             }
-            let key = AddrKey { net: (k >> 32) as u32, addr: k as u32 };
+            let key = AddrKey {
+                net: (k >> 32) as u32,
+                addr: k as u32,
+            };
             if !pred(key, Owner::unpack(o)) {
                 continue;
             }
@@ -289,7 +301,13 @@ impl AddrTable {
     pub fn iter(&self) -> impl Iterator<Item = (AddrKey, Owner)> + Clone + '_ {
         self.entries.iter().filter_map(|e| match e.read() {
             (EMPTY, _) | (TOMB, _) => None,
-            (k, o) => Some((AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o))),
+            (k, o) => Some((
+                AddrKey {
+                    net: (k >> 32) as u32,
+                    addr: k as u32,
+                },
+                Owner::unpack(o),
+            )),
         })
     }
 
@@ -297,7 +315,14 @@ impl AddrTable {
     pub fn iter_aged(&self) -> impl Iterator<Item = (AddrKey, Owner, u32)> + Clone + '_ {
         self.entries.iter().filter_map(|e| match e.read_all() {
             (EMPTY, _, _) | (TOMB, _, _) => None,
-            (k, o, since) => Some((AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o), since)),
+            (k, o, since) => Some((
+                AddrKey {
+                    net: (k >> 32) as u32,
+                    addr: k as u32,
+                },
+                Owner::unpack(o),
+                since,
+            )),
         })
     }
 
@@ -306,7 +331,13 @@ impl AddrTable {
         for e in &self.entries {
             match e.read() {
                 (EMPTY, _) | (TOMB, _) => {}
-                (k, o) => f(AddrKey { net: (k >> 32) as u32, addr: k as u32 }, Owner::unpack(o)),
+                (k, o) => f(
+                    AddrKey {
+                        net: (k >> 32) as u32,
+                        addr: k as u32,
+                    },
+                    Owner::unpack(o),
+                ),
             }
         }
     }
@@ -328,80 +359,5 @@ impl AddrTable {
 }
 
 #[cfg(test)]
-mod tests {
-    extern crate std;
-    use super::*;
-    use std::boxed::Box;
-
-    const NET: u32 = 0xF000_0000;
-    fn k(addr: u32) -> AddrKey {
-        AddrKey { net: NET, addr }
-    }
-    fn o(slot: u16) -> Owner {
-        Owner { slot, prefix_len: 24 }
-    }
-
-    #[test]
-    fn ownership_is_exclusive() {
-        let t = Box::new(AddrTable::new());
-        let w = Writer::assume_locked();
-        assert_eq!(t.lookup(k(0x0a00_0002)), None);
-        t.insert(&w, k(0x0a00_0002), o(1)).unwrap();
-        assert_eq!(t.lookup(k(0x0a00_0002)), Some(o(1)));
-        assert_eq!(t.insert(&w, k(0x0a00_0002), o(2)), Err(AddrError::Owned(o(1))));
-        t.insert(&w, k(0x0a00_0002), Owner { slot: 1, prefix_len: 16 }).unwrap();
-        assert_eq!(t.lookup(k(0x0a00_0002)).map(|o| o.prefix_len), Some(16));
-        assert_eq!(t.lookup(AddrKey { net: NET + 1, addr: 0x0a00_0002 }), None, "per L2 netns");
-        assert_eq!(t.remove(&w, k(0x0a00_0002)), Some(Owner { slot: 1, prefix_len: 16 }));
-        assert_eq!(t.lookup(k(0x0a00_0002)), None);
-        assert_eq!(t.remove(&w, k(0x0a00_0002)), None);
-        assert!(t.is_empty());
-    }
-
-    #[test]
-    fn churn_leaves_no_tombstones_behind() {
-        let t = Box::new(AddrTable::new());
-        let w = Writer::assume_locked();
-        for round in 0..50u32 {
-            for i in 0..300u32 {
-                t.insert(&w, k(round * 1000 + i), o((i % 7) as u16)).unwrap();
-            }
-            for i in 0..300u32 {
-                assert_eq!(t.lookup(k(round * 1000 + i)), Some(o((i % 7) as u16)));
-            }
-            for i in 0..300u32 {
-                assert!(t.remove(&w, k(round * 1000 + i)).is_some());
-            }
-            assert_eq!(t.occupied(), 0, "round {round}");
-        }
-    }
-
-    #[test]
-    fn limit_and_remove_owner() {
-        let t = Box::new(AddrTable::new());
-        let w = Writer::assume_locked();
-        for i in 0..MAX_ADDRS as u32 {
-            t.insert(&w, k(i), o((i % 3) as u16)).unwrap();
-        }
-        assert_eq!(t.insert(&w, k(u32::MAX - 1), o(0)), Err(AddrError::Full));
-        let small = Box::new(AddrTable::new());
-        small.set_limit(2);
-        small.insert(&w, k(1), o(0)).unwrap();
-        small.insert(&w, k(2), o(0)).unwrap();
-        assert_eq!(small.insert(&w, k(3), o(0)), Err(AddrError::Full));
-        small.insert(&w, k(2), o(0)).expect("re-taking an owned address is not a new one");
-        let mut n = 0;
-        t.remove_owner(&w, 1, |_, owner| {
-            assert_eq!(owner.slot, 1);
-            n += 1;
-        });
-        assert_eq!(n, MAX_ADDRS / 3 + usize::from(MAX_ADDRS % 3 > 1));
-        assert_eq!(t.len(), MAX_ADDRS - n);
-        let mut seen = 0;
-        t.for_each(|_, owner| {
-            assert_ne!(owner.slot, 1);
-            seen += 1;
-        });
-        assert_eq!(seen, t.len());
-    }
-}
+#[path = "addrtable_tests.rs"]
+mod tests;

@@ -119,7 +119,8 @@ impl NsTable {
 
     /// Sets the most live namespaces, clamped to `1..=MAX_NAMESPACES`.
     pub fn set_limit(&self, limit: usize) {
-        self.limit.store(limit.clamp(1, MAX_NAMESPACES), Ordering::Relaxed);
+        self.limit
+            .store(limit.clamp(1, MAX_NAMESPACES), Ordering::Relaxed);
     }
 
     /// Most live namespaces.
@@ -132,7 +133,11 @@ impl NsTable {
 
     /// Creates a namespace under `parent` with one member (its creator).
     pub fn create(&self, _w: &Writer, parent: u32) -> Result<NsView, TableError> {
-        let live = self.slots.iter().filter(|s| s.state.load(Ordering::Acquire) == LIVE).count();
+        let live = self
+            .slots
+            .iter()
+            .filter(|s| s.state.load(Ordering::Acquire) == LIVE)
+            .count();
         if live >= self.limit() {
             return Err(TableError::Full);
         }
@@ -142,7 +147,11 @@ impl NsTable {
             .enumerate()
             .find(|(_, s)| s.state.load(Ordering::Acquire) == FREE)
             .ok_or(TableError::Full)?;
-        let id = self.last_id.load(Ordering::Relaxed).checked_add(1).ok_or(TableError::IdsExhausted)?;
+        let id = self
+            .last_id
+            .load(Ordering::Relaxed)
+            .checked_add(1)
+            .ok_or(TableError::IdsExhausted)?;
         self.last_id.store(id, Ordering::Relaxed);
         slot.id.store(id, Ordering::Relaxed);
         slot.parent.store(parent, Ordering::Relaxed);
@@ -276,7 +285,12 @@ impl NsTable {
     /// Frees every live namespace whose parent is `parent` (the parent
     /// network namespace is going away), whatever its counts, or every
     /// namespace when `parent` is `None` (module unload).
-    pub fn reap_children(&self, _w: &Writer, parent: Option<u32>, mut released: impl FnMut(NsView)) {
+    pub fn reap_children(
+        &self,
+        _w: &Writer,
+        parent: Option<u32>,
+        mut released: impl FnMut(NsView),
+    ) {
         for (index, s) in self.slots.iter().enumerate() {
             if s.state.load(Ordering::Acquire) != LIVE {
                 continue;

@@ -107,7 +107,9 @@ fn valid_ifname(name: &[u8]) -> bool {
         && name.len() < IFNAMSIZ
         && name != b"."
         && name != b".."
-        && name.iter().all(|&b| b.is_ascii_graphic() && b != b'/' && b != b':')
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && b != b'/' && b != b':')
 }
 
 /// Parses `eth0` or `eth0:1`.
@@ -116,12 +118,19 @@ pub fn parse_ifname(input: &[u8]) -> Result<IfName<'_>, ParseError> {
         return Err(ParseError::Malformed);
     }
     match input.iter().position(|&b| b == b':') {
-        None if valid_ifname(input) => Ok(IfName { device: input, label: None }),
+        None if valid_ifname(input) => Ok(IfName {
+            device: input,
+            label: None,
+        }),
         Some(colon) => {
             let (device, alias) = (&input[..colon], &input[colon + 1..]);
-            let alias_ok = !alias.is_empty() && alias.iter().all(|&b| b.is_ascii_graphic() && b != b':');
+            let alias_ok =
+                !alias.is_empty() && alias.iter().all(|&b| b.is_ascii_graphic() && b != b':');
             if valid_ifname(device) && alias_ok {
-                Ok(IfName { device, label: Some(input) })
+                Ok(IfName {
+                    device,
+                    label: Some(input),
+                })
             } else {
                 Err(ParseError::Malformed)
             }
@@ -149,9 +158,15 @@ pub fn parse_take(input: &[u8]) -> Result<TakeAddr<'_>, ParseError> {
     if line.is_empty() {
         return Err(ParseError::Empty);
     }
-    let space = line.iter().position(|&b| b == b' ').ok_or(ParseError::Malformed)?;
+    let space = line
+        .iter()
+        .position(|&b| b == b' ')
+        .ok_or(ParseError::Malformed)?;
     let (name, addr) = (&line[..space], &line[space + 1..]);
-    Ok(TakeAddr { ifname: parse_ifname(name)?, addr: parse_ipv4(addr)? })
+    Ok(TakeAddr {
+        ifname: parse_ifname(name)?,
+        addr: parse_ipv4(addr)?,
+    })
 }
 
 /// Displays a host-order IPv4 address as a dotted quad (the inverse of
@@ -176,7 +191,10 @@ pub fn parse_id(input: &[u8]) -> Result<u32, ParseError> {
         if !b.is_ascii_digit() {
             return Err(ParseError::Malformed);
         }
-        v = v.checked_mul(10).and_then(|v| v.checked_add(u32::from(b - b'0'))).ok_or(ParseError::Malformed)?;
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u32::from(b - b'0')))
+            .ok_or(ParseError::Malformed)?;
     }
     Ok(v)
 }
@@ -226,8 +244,14 @@ pub fn parse_addr_cmd(input: &[u8]) -> Result<AddrCmd<'_>, ParseError> {
         _ => return Err(ParseError::Malformed),
     };
     match verb {
-        b"push" => Ok(AddrCmd::Push { id, take: parse_take(rest)? }),
-        b"pull" => Ok(AddrCmd::Pull { id, addr: parse_ipv4(rest)? }),
+        b"push" => Ok(AddrCmd::Push {
+            id,
+            take: parse_take(rest)?,
+        }),
+        b"pull" => Ok(AddrCmd::Pull {
+            id,
+            addr: parse_ipv4(rest)?,
+        }),
         _ => Err(ParseError::Malformed),
     }
 }
@@ -241,12 +265,25 @@ mod tests {
         assert_eq!(parse_start(b"3"), Ok(StartLevel::Layer3));
         assert_eq!(parse_start(b"3\n"), Ok(StartLevel::Layer3));
         assert_eq!(parse_start(b"2\n"), Ok(StartLevel::Layer2));
-        for bad in [&b"1"[..], b"4\n", b"33", b"3\n\n", b" 3", b"3 ", b"0x3", b"\x003", b"3\0"] {
+        for bad in [
+            &b"1"[..],
+            b"4\n",
+            b"33",
+            b"3\n\n",
+            b" 3",
+            b"3 ",
+            b"0x3",
+            b"\x003",
+            b"3\0",
+        ] {
             assert_eq!(parse_start(bad), Err(ParseError::Malformed), "{bad:?}");
         }
         assert_eq!(parse_start(b""), Err(ParseError::Empty));
         assert_eq!(parse_start(b"\n"), Err(ParseError::Empty));
-        assert_eq!(parse_start(&[b'3'; START_MAX + 1]), Err(ParseError::TooLong));
+        assert_eq!(
+            parse_start(&[b'3'; START_MAX + 1]),
+            Err(ParseError::TooLong)
+        );
     }
 
     #[test]
@@ -255,8 +292,19 @@ mod tests {
         assert_eq!(parse_ipv4(b"255.255.255.255"), Ok(u32::MAX));
         assert_eq!(parse_ipv4(b"0.0.0.0"), Ok(0));
         for bad in [
-            &b"999.1.2.3"[..], b"1.2.3", b"1.2.3.4.5", b"1..2.3", b"1.2.3.", b".1.2.3",
-            b"1.2.3.4x", b"01.2.3.4", b"256.0.0.1", b"+1.2.3.4", b"1.2.3.-4", b"", b"1.2.3.1000",
+            &b"999.1.2.3"[..],
+            b"1.2.3",
+            b"1.2.3.4.5",
+            b"1..2.3",
+            b"1.2.3.",
+            b".1.2.3",
+            b"1.2.3.4x",
+            b"01.2.3.4",
+            b"256.0.0.1",
+            b"+1.2.3.4",
+            b"1.2.3.-4",
+            b"",
+            b"1.2.3.1000",
         ] {
             assert_eq!(parse_ipv4(bad), Err(ParseError::Malformed), "{bad:?}");
         }
@@ -265,15 +313,29 @@ mod tests {
     #[test]
     fn take_parses_the_patch_workflow() {
         let t = parse_take(b"eth0 10.0.0.2\n").unwrap();
-        assert_eq!(t.ifname, IfName { device: b"eth0", label: None });
+        assert_eq!(
+            t.ifname,
+            IfName {
+                device: b"eth0",
+                label: None
+            }
+        );
         assert_eq!(t.addr, 0x0a00_0002);
         let t = parse_take(b"eth0:1 10.0.0.3").unwrap();
         assert_eq!(t.ifname.device, b"eth0");
         assert_eq!(t.ifname.label, Some(&b"eth0:1"[..]));
         for bad in [
-            &b"eth0"[..], b"eth0  10.0.0.2", b" eth0 10.0.0.2", b"eth0 10.0.0.2 x", b"eth0:  1.2.3.4",
-            b"eth0: 1.2.3.4", b":1 1.2.3.4", b"a/b 1.2.3.4", b"averyveryverylongname 1.2.3.4",
-            b"eth0 10.0.0.2\n\n", b"eth0 999.0.0.1",
+            &b"eth0"[..],
+            b"eth0  10.0.0.2",
+            b" eth0 10.0.0.2",
+            b"eth0 10.0.0.2 x",
+            b"eth0:  1.2.3.4",
+            b"eth0: 1.2.3.4",
+            b":1 1.2.3.4",
+            b"a/b 1.2.3.4",
+            b"averyveryverylongname 1.2.3.4",
+            b"eth0 10.0.0.2\n\n",
+            b"eth0 999.0.0.1",
         ] {
             assert!(parse_take(bad).is_err(), "{bad:?}");
         }
@@ -291,10 +353,32 @@ mod tests {
         assert!(parse_join(b"7\n\n").is_err());
         assert_eq!(
             parse_addr_cmd(b"push 2 eth0 10.0.0.2\n"),
-            Ok(AddrCmd::Push { id: 2, take: TakeAddr { ifname: IfName { device: b"eth0", label: None }, addr: 0x0a00_0002 } })
+            Ok(AddrCmd::Push {
+                id: 2,
+                take: TakeAddr {
+                    ifname: IfName {
+                        device: b"eth0",
+                        label: None
+                    },
+                    addr: 0x0a00_0002
+                }
+            })
         );
-        assert_eq!(parse_addr_cmd(b"pull 2 10.0.0.2"), Ok(AddrCmd::Pull { id: 2, addr: 0x0a00_0002 }));
-        for bad in [&b"push 2 10.0.0.2"[..], b"pull 2 eth0 10.0.0.2", b"grab 2 10.0.0.2", b"push 0 eth0 1.2.3.4", b"pull 2", b"pull  2 1.2.3.4"] {
+        assert_eq!(
+            parse_addr_cmd(b"pull 2 10.0.0.2"),
+            Ok(AddrCmd::Pull {
+                id: 2,
+                addr: 0x0a00_0002
+            })
+        );
+        for bad in [
+            &b"push 2 10.0.0.2"[..],
+            b"pull 2 eth0 10.0.0.2",
+            b"grab 2 10.0.0.2",
+            b"push 0 eth0 1.2.3.4",
+            b"pull 2",
+            b"pull  2 1.2.3.4",
+        ] {
             assert!(parse_addr_cmd(bad).is_err(), "{bad:?}");
         }
     }

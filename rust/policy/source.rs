@@ -50,8 +50,13 @@ pub enum SourceChoice {
 /// The preferred address among `candidates` (address, age): the oldest in
 /// the next hop's subnet, else the oldest of all.
 fn pick(nexthop: u32, candidates: impl Iterator<Item = (Owned, u32)> + Clone) -> Option<u32> {
-    let on_subnet = candidates.clone().filter(|(o, _)| o.same_subnet(nexthop)).min_by_key(|(_, age)| *age);
-    on_subnet.or_else(|| candidates.min_by_key(|(_, age)| *age)).map(|(o, _)| o.addr)
+    let on_subnet = candidates
+        .clone()
+        .filter(|(o, _)| o.same_subnet(nexthop))
+        .min_by_key(|(_, age)| *age);
+    on_subnet
+        .or_else(|| candidates.min_by_key(|(_, age)| *age))
+        .map(|(o, _)| o.addr)
 }
 
 /// The source for a member socket whose namespace owns `own` (with ages).
@@ -79,7 +84,11 @@ pub fn parent_source(
         return SourceChoice::Keep;
     }
     let mine = owned_by_child.clone();
-    let free = device.clone().enumerate().filter(move |(_, o)| !mine(o.addr)).map(|(i, o)| (o, i as u32));
+    let free = device
+        .clone()
+        .enumerate()
+        .filter(move |(_, o)| !mine(o.addr))
+        .map(|(i, o)| (o, i as u32));
     match pick(flow.nexthop, free) {
         Some(a) => SourceChoice::Use(a),
         // Every address of the device is a child's: nothing to send from.
@@ -102,45 +111,110 @@ mod tests {
         Owned { addr, prefix_len }
     }
     fn flow(daddr: u32, nexthop: u32) -> Flow {
-        Flow { daddr, saddr: 0x0a00_0001, prefilled: true, nexthop }
+        Flow {
+            daddr,
+            saddr: 0x0a00_0001,
+            prefilled: true,
+            nexthop,
+        }
     }
 
     #[test]
     fn member_prefers_the_next_hops_subnet_then_the_oldest() {
-        let own = [(o(0x0a01_0002, 24), 7), (o(0x0a00_0002, 24), 9), (o(0xc0a8_0002, 24), 3)];
+        let own = [
+            (o(0x0a01_0002, 24), 7),
+            (o(0x0a00_0002, 24), 9),
+            (o(0xc0a8_0002, 24), 3),
+        ];
         // Directly connected 10.0.0.5: the 10.0.0.0/24 address.
-        assert_eq!(member_source(&flow(0x0a00_0005, 0x0a00_0005), own.into_iter()), SourceChoice::Use(0x0a00_0002));
+        assert_eq!(
+            member_source(&flow(0x0a00_0005, 0x0a00_0005), own.into_iter()),
+            SourceChoice::Use(0x0a00_0002)
+        );
         // Via gateway 10.1.0.1: the 10.1.0.0/24 address.
-        assert_eq!(member_source(&flow(0x0808_0808, 0x0a01_0001), own.into_iter()), SourceChoice::Use(0x0a01_0002));
+        assert_eq!(
+            member_source(&flow(0x0808_0808, 0x0a01_0001), own.into_iter()),
+            SourceChoice::Use(0x0a01_0002)
+        );
         // No subnet matches: the oldest (192.168.0.2, age 3).
-        assert_eq!(member_source(&flow(0x0808_0808, 0x0808_0808), own.into_iter()), SourceChoice::Use(0xc0a8_0002));
+        assert_eq!(
+            member_source(&flow(0x0808_0808, 0x0808_0808), own.into_iter()),
+            SourceChoice::Use(0xc0a8_0002)
+        );
     }
 
     #[test]
     fn member_loopback_explicit_and_empty() {
         let own = [(o(0x0a00_0002, 24), 1)];
-        assert_eq!(member_source(&flow(0x7f00_0001, 0x7f00_0001), own.into_iter()), SourceChoice::Use(INADDR_LOOPBACK));
-        assert_eq!(member_source(&flow(0, 0), own.into_iter()), SourceChoice::Use(INADDR_LOOPBACK));
-        let explicit = Flow { daddr: 0x0a00_0005, saddr: 0x0a00_0009, prefilled: false, nexthop: 0x0a00_0005 };
-        assert_eq!(member_source(&explicit, own.into_iter()), SourceChoice::Keep);
-        assert_eq!(member_source(&flow(0x0a00_0005, 0x0a00_0005), core::iter::empty()), SourceChoice::Refuse);
-        assert_eq!(member_source(&flow(0x7f00_0001, 0x7f00_0001), core::iter::empty()), SourceChoice::Use(INADDR_LOOPBACK));
+        assert_eq!(
+            member_source(&flow(0x7f00_0001, 0x7f00_0001), own.into_iter()),
+            SourceChoice::Use(INADDR_LOOPBACK)
+        );
+        assert_eq!(
+            member_source(&flow(0, 0), own.into_iter()),
+            SourceChoice::Use(INADDR_LOOPBACK)
+        );
+        let explicit = Flow {
+            daddr: 0x0a00_0005,
+            saddr: 0x0a00_0009,
+            prefilled: false,
+            nexthop: 0x0a00_0005,
+        };
+        assert_eq!(
+            member_source(&explicit, own.into_iter()),
+            SourceChoice::Keep
+        );
+        assert_eq!(
+            member_source(&flow(0x0a00_0005, 0x0a00_0005), core::iter::empty()),
+            SourceChoice::Refuse
+        );
+        assert_eq!(
+            member_source(&flow(0x7f00_0001, 0x7f00_0001), core::iter::empty()),
+            SourceChoice::Use(INADDR_LOOPBACK)
+        );
     }
 
     #[test]
     fn parent_never_uses_a_childs_address() {
         let dev = [o(0x0a00_0002, 24), o(0x0a00_0001, 24), o(0x0a00_0003, 24)];
         let child = |a: u32| a == 0x0a00_0002;
-        let f = Flow { daddr: 0x0a00_0005, saddr: 0x0a00_0002, prefilled: true, nexthop: 0x0a00_0005 };
-        assert_eq!(parent_source(&f, dev.into_iter(), child), SourceChoice::Use(0x0a00_0001));
-        let mine = Flow { saddr: 0x0a00_0001, ..f };
-        assert_eq!(parent_source(&mine, dev.into_iter(), child), SourceChoice::Keep);
+        let f = Flow {
+            daddr: 0x0a00_0005,
+            saddr: 0x0a00_0002,
+            prefilled: true,
+            nexthop: 0x0a00_0005,
+        };
+        assert_eq!(
+            parent_source(&f, dev.into_iter(), child),
+            SourceChoice::Use(0x0a00_0001)
+        );
+        let mine = Flow {
+            saddr: 0x0a00_0001,
+            ..f
+        };
+        assert_eq!(
+            parent_source(&mine, dev.into_iter(), child),
+            SourceChoice::Keep
+        );
         let all_child = |a: u32| a >> 8 == 0x0a_0000;
-        assert_eq!(parent_source(&f, dev.into_iter(), all_child), SourceChoice::Refuse);
+        assert_eq!(
+            parent_source(&f, dev.into_iter(), all_child),
+            SourceChoice::Refuse
+        );
         // Unconnected send (no source yet): never let the FIB pick a child's.
-        let unbound = Flow { saddr: 0, prefilled: false, ..f };
-        assert_eq!(parent_source(&unbound, dev.into_iter(), child), SourceChoice::Use(0x0a00_0001));
-        assert_eq!(parent_source(&unbound, core::iter::empty(), child), SourceChoice::Keep);
+        let unbound = Flow {
+            saddr: 0,
+            prefilled: false,
+            ..f
+        };
+        assert_eq!(
+            parent_source(&unbound, dev.into_iter(), child),
+            SourceChoice::Use(0x0a00_0001)
+        );
+        assert_eq!(
+            parent_source(&unbound, core::iter::empty(), child),
+            SourceChoice::Keep
+        );
     }
 
     #[test]
