@@ -177,4 +177,18 @@ impl State {
     pub(crate) fn forget_net_addrs(&self, w: &Writer, net: u32) {
         self.addrs.remove_where(w, |k, _| k.net == net, |_, _| {});
     }
+
+    /// `loopback <id> shared|private` from the parent.
+    pub(crate) fn set_shared_loopback(&self, id: u32, shared: bool) -> Result {
+        let ns = self.child_for_admin(id)?;
+        if !self.table.set_shared_loopback(ns.index, shared) {
+            return Err(ENOENT);
+        }
+        pr_info!(
+            "L3 namespace {}: loopback {}\n",
+            ns.id,
+            if shared { "shared with the parent" } else { "private" }
+        );
+        Ok(())
+    }
 }

@@ -86,6 +86,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) l3: Option<NsView>,
     /// Addresses the reader's L3 namespace owns (bounded: 16 shown).
     pub(crate) addrs: &'a [Owned],
+    /// Whether the reader's L3 namespace shares the parent's loopback.
+    pub(crate) shared_loopback: bool,
     /// L3 children of the L2 namespace.
     pub(crate) children: usize,
     /// IPv4 packets at PRE_ROUTING in the L2 namespace.
@@ -153,6 +155,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
         writeln!(out, "refusals: {}", ns.refusals)?;
         writeln!(out, "rx_packets: {}", ns.rx_packets)?;
         writeln!(out, "tx_packets: {}", ns.tx_packets)?;
+        writeln!(out, "loopback: {}", if v.shared_loopback { "shared" } else { "private" })?;
         out.write_str("addresses: ")?;
         write_addrs(out, v.addrs.iter().copied())?;
         out.write_str("\n")?;
@@ -194,6 +197,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         net_refcnt: task.net_refcnt,
         l3,
         addrs: &addrs[..n],
+        shared_loopback: l3.as_ref().is_some_and(|ns| state.table.shared_loopback(ns.index)),
         children: state
             .table
             .iter()
@@ -219,6 +223,7 @@ pub(crate) fn addr_write(state: &State, input: &[u8]) -> Result<usize> {
     match parse_addr_cmd(input).map_err(|e| bad_input("addr", e))? {
         AddrCmd::Push { id, take } => state.push_addr(id, &take)?,
         AddrCmd::Pull { id, addr } => state.pull_addr(id, addr)?,
+        AddrCmd::Loopback { id, shared } => state.set_shared_loopback(id, shared)?,
     }
     Ok(input.len())
 }

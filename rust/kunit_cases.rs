@@ -104,6 +104,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         net_refcnt: 9,
         l3: t.create(&w, 4026531840).ok(),
         addrs: &[],
+        shared_loopback: false,
         children: 1,
         pre_routing_packets: 5,
         local_out_packets: 6,
@@ -196,13 +197,17 @@ extern "C" fn l3ns_kunit_rules() -> c_int {
         prefilled: true,
         nexthop: 0x0a00_0001,
     };
-    check!(member_source(&flow, own.into_iter().map(|o| (o, 1))) == SourceChoice::Use(0x0a00_0002));
-    check!(member_source(&flow, core::iter::empty()) == SourceChoice::Refuse);
+    let own_lo = 0x7f01_0001;
+    check!(
+        member_source(&flow, own_lo, own.into_iter().map(|o| (o, 1)))
+            == SourceChoice::Use(0x0a00_0002)
+    );
+    check!(member_source(&flow, own_lo, core::iter::empty()) == SourceChoice::Refuse);
     let lo = Flow {
-        daddr: 0x7f00_0001,
+        daddr: INADDR_LOOPBACK,
         ..flow
     };
-    check!(member_source(&lo, core::iter::empty()) == SourceChoice::Use(INADDR_LOOPBACK));
+    check!(member_source(&lo, own_lo, core::iter::empty()) == SourceChoice::Use(own_lo));
     let dev = [
         Owned {
             addr: 0x0a00_0001,

@@ -36,6 +36,7 @@ mod policy {
     pub(crate) mod addrtable;
     pub(crate) mod bindrule;
     pub(crate) mod demux;
+    pub(crate) mod loopback;
     pub(crate) mod nstable;
     pub(crate) mod parse;
     pub(crate) mod privilege;

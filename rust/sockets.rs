@@ -7,7 +7,8 @@
 
 use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, Reaper, SockId};
 use crate::policy::addrtable::AddrKey;
-use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr};
+use crate::policy::bindrule::{is_loopback, member_may_bind, parent_may_bind, BindAddr};
+use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::privilege::{member_may_create_socket, member_may_use_cap};
 use crate::registry::{index_of, State};
@@ -80,9 +81,34 @@ impl State {
         }
     }
 
-    /// bind(): `Ok` lets it proceed, `Err(EADDRNOTAVAIL)` refuses.
-    pub(crate) fn bind_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result {
-        let allowed = match SockTags::get(sk).and_then(index_of) {
+    /// bind(): `Ok(None)` lets it proceed, `Ok(Some(a))` binds IPv4 `a`
+    /// instead (a member's 127.0.x.y becomes its private copy),
+    /// `Err(EADDRNOTAVAIL)` refuses.
+    pub(crate) fn bind_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result<Option<u32>> {
+        let member = SockTags::get(sk).and_then(index_of);
+        if let BindAddr::V4(a) = addr {
+            if is_loopback(a) {
+                let verdict = match member {
+                    Some(index) => loopback::member_bind(a, index),
+                    None if loopback::parent_may_bind(a) => LoopbackBind::Keep,
+                    None => LoopbackBind::Refuse,
+                };
+                return match verdict {
+                    LoopbackBind::Rewrite(private) => Ok(Some(private)),
+                    LoopbackBind::Keep => Ok(None),
+                    LoopbackBind::Refuse => {
+                        if let Some(index) = member {
+                            self.table.count_refusal(index);
+                        }
+                        if ffi::log_ratelimit() {
+                            pr_info!("bind: {} is another namespace's loopback (EADDRNOTAVAIL)\n", Dotted(a));
+                        }
+                        Err(errno::eaddrnotavail())
+                    }
+                };
+            }
+        }
+        let allowed = match member {
             Some(index) => {
                 let fast = matches!(addr, BindAddr::V4(a)
                     if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index));
@@ -113,7 +139,7 @@ impl State {
             }
         };
         if allowed {
-            Ok(())
+            Ok(None)
         } else {
             Err(errno::eaddrnotavail())
         }

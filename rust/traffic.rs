@@ -10,6 +10,7 @@ use crate::ffi::{self, errno, tags::SockTags, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
 use crate::policy::demux::{may_deliver, may_see};
+use crate::policy::loopback;
 use crate::policy::parse::Dotted;
 use crate::policy::source::{
     member_may_send_from, member_source, parent_source, Flow, SourceChoice,
@@ -58,7 +59,10 @@ impl State {
     ) -> SourceChoice {
         let member = SockTags::get(sk).and_then(index_of);
         let choice = match member {
-            Some(index) => member_source(flow, self.owned_aged(net, index)),
+            Some(index) => match loopback::member_loopback_source(index) {
+                Some(own_lo) => member_source(flow, own_lo, self.owned_aged(net, index)),
+                None => SourceChoice::Refuse,
+            },
             None => parent_source(flow, device.iter().copied(), |a| self.child_owns(net, a)),
         };
         if choice == SourceChoice::Refuse {
@@ -75,14 +79,31 @@ impl State {
         choice
     }
 
-    /// connect()/sendmsg() to `daddr`: a member with no address may only
-    /// reach loopback.
-    pub(crate) fn connect_check(&self, sk: SockId, net: u32, daddr: u32) -> Result {
+    /// connect()/sendmsg() to `daddr:dport`: a member's 127.0.x.y is its
+    /// private copy (`Ok(Some(copy))`), unless it shares the parent's
+    /// loopback and has no listener of its own there; a member with no
+    /// address may only reach loopback.
+    pub(crate) fn connect_check(
+        &self,
+        sk: SockId,
+        net: &ffi::NetRef<'_>,
+        net_inum: u32,
+        daddr: u32,
+        dport: u16,
+    ) -> Result<Option<u32>> {
         let Some(index) = SockTags::get(sk).and_then(index_of) else {
-            return Ok(());
+            return Ok(None);
         };
-        if daddr == 0 || is_loopback(daddr) || self.owned(net, index).next().is_some() {
-            return Ok(());
+        if is_loopback(daddr) {
+            let Some(private) = loopback::to_private(daddr, index) else {
+                return Ok(None);
+            };
+            let to_parent =
+                self.table.shared_loopback(index) && !net.listener_exists(sk, private, dport);
+            return Ok((!to_parent).then_some(private));
+        }
+        if daddr == 0 || self.owned(net_inum, index).next().is_some() {
+            return Ok(None);
         }
         self.table.count_refusal(index);
         if ffi::log_ratelimit() {
@@ -99,11 +120,16 @@ impl State {
     /// LOCAL_OUT: may `sk` send a packet from `saddr`?
     pub(crate) fn may_send(&self, sk: SockId, net: u32, saddr: u32) -> bool {
         let ok = match SockTags::get(sk).and_then(index_of) {
-            Some(index) => member_may_send_from(saddr, |a| {
-                self.addrs
-                    .lookup(AddrKey { net, addr: a })
-                    .is_some_and(|o| usize::from(o.slot) == index)
-            }),
+            Some(index) => member_may_send_from(
+                saddr,
+                |a| loopback::member_may_send_from(a, index),
+                |a| {
+                    self.addrs
+                        .lookup(AddrKey { net, addr: a })
+                        .is_some_and(|o| usize::from(o.slot) == index)
+                },
+            ),
+            None if is_loopback(saddr) => loopback::parent_may_bind(saddr),
             None => self.addrs.is_empty() || !self.child_owns(net, saddr),
         };
         if !ok {
@@ -115,11 +141,28 @@ impl State {
         ok
     }
 
-    /// Delivery of a packet for `daddr` to `sk`: only the owner's sockets.
-    pub(crate) fn deliver_check(&self, sk: SockId, net: u32, daddr: u32, bcast: bool) -> Result {
-        let sk_ns = SockTags::get(sk).and_then(index_of);
-        if sk_ns.is_none() && self.addrs.is_empty() {
+    /// Delivery of a packet `saddr -> daddr` to `sk`: only the owner's
+    /// sockets; loopback stays inside each namespace.
+    pub(crate) fn deliver_check(
+        &self,
+        sk: SockId,
+        net: u32,
+        saddr: u32,
+        daddr: u32,
+        bcast: bool,
+        tcp_syn: bool,
+    ) -> Result {
+        if !self.table.any_live() {
             return Ok(());
+        }
+        let sk_ns = SockTags::get(sk).and_then(index_of);
+        if is_loopback(daddr) {
+            let shared = |slot| self.table.shared_loopback(slot);
+            if loopback::may_deliver(daddr, saddr, sk_ns, tcp_syn, shared) {
+                return Ok(());
+            }
+            self.dropped_delivery.fetch_add(1, Ordering::Relaxed);
+            return Err(EPERM);
         }
         let owner = self
             .addrs
@@ -162,5 +205,14 @@ impl State {
         if let Some(index) = SockTags::get(sk).and_then(index_of) {
             self.table.count_tx(index);
         }
+    }
+
+    /// getsockname()/getpeername() of `sk`: a member sees 127.0.x.y for its
+    /// private copy.
+    pub(crate) fn getname_map(&self, sk: SockId, addr: u32) -> u32 {
+        SockTags::get(sk)
+            .and_then(index_of)
+            .and_then(|index| loopback::to_shared(addr, index))
+            .unwrap_or(addr)
     }
 }

@@ -8,7 +8,7 @@
 //! that registration keeps the `State` alive until the callback can no
 //! longer run.
 
-use super::{bindings, NetCounters, NewTask, SockId, TaskId};
+use super::{bindings, NetCounters, NetRef, NewTask, SockId, TaskId};
 use crate::policy::bindrule::{BindAddr, Owned};
 use crate::policy::source::{Flow, SourceChoice};
 use crate::{control, hooks, registry::State};
@@ -143,9 +143,10 @@ unsafe extern "C" fn l3ns_rs_bind_check(
     data: *mut c_void,
     sk: *const c_void,
     req: *const bindings::l3ns_bind_req,
+    rewrite: *mut u32,
 ) -> i32 {
-    // SAFETY: per the function contract.
-    let (state, req) = unsafe { (state(data), &*req) };
+    // SAFETY: per the function contract (`rewrite` is writable).
+    let (state, req, rewrite) = unsafe { (state(data), &*req, &mut *rewrite) };
     let addr = match req.kind {
         bindings::l3ns_bind_kind_L3NS_BIND_V4 => BindAddr::V4(req.v4),
         bindings::l3ns_bind_kind_L3NS_BIND_V6_ANY => BindAddr::V6Any,
@@ -153,9 +154,8 @@ unsafe extern "C" fn l3ns_rs_bind_check(
         _ => BindAddr::V6Other,
     };
     from_result(|| {
-        state
-            .bind_check(SockId(sk as usize), req.net_inum, addr)
-            .map(|()| 0)
+        *rewrite = state.bind_check(SockId(sk as usize), req.net_inum, addr)?.unwrap_or(0);
+        Ok(0)
     })
 }
 
@@ -225,20 +225,25 @@ unsafe extern "C" fn l3ns_rs_source(
 
 /// # Safety
 ///
-/// Called by the connect/sendmsg probes, `data` as for [`state`].
+/// Called by the connect/sendmsg probes: `data` as for [`state`], `net` the
+/// live `struct net` of `sk`, `rewrite` writable.
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_connect_check(
     data: *mut c_void,
     sk: *const c_void,
-    net: u32,
+    net: *const c_void,
+    net_inum: u32,
     daddr: u32,
+    dport: u16,
+    rewrite: *mut u32,
 ) -> i32 {
     // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
+    let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
+    let net = NetRef { ptr: net, _callback: PhantomData };
     from_result(|| {
-        state
-            .connect_check(SockId(sk as usize), net, daddr)
-            .map(|()| 0)
+        let to = state.connect_check(SockId(sk as usize), &net, net_inum, daddr, dport)?;
+        *rewrite = to.unwrap_or(0);
+        Ok(0)
     })
 }
 
@@ -250,16 +255,25 @@ unsafe extern "C" fn l3ns_rs_deliver_check(
     data: *mut c_void,
     sk: *const c_void,
     net: u32,
+    saddr: u32,
     daddr: u32,
     bcast: bool,
+    tcp_syn: bool,
 ) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    from_result(|| {
-        state
-            .deliver_check(SockId(sk as usize), net, daddr, bcast)
-            .map(|()| 0)
-    })
+    let sk = SockId(sk as usize);
+    from_result(|| state.deliver_check(sk, net, saddr, daddr, bcast, tcp_syn).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the getsockname/getpeername probes, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_getname_map(data: *mut c_void, sk: *const c_void, addr: u32) -> u32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.getname_map(SockId(sk as usize), addr)
 }
 
 /// # Safety

@@ -178,6 +178,23 @@ pub(crate) fn with_current_net<R>(f: impl FnOnce(&NetCounters<'_>) -> R) -> R {
     f(&counters)
 }
 
+/// A `struct net` handed to a probe callback, valid for that call only.
+pub(crate) struct NetRef<'a> {
+    ptr: *const kernel::ffi::c_void,
+    _callback: core::marker::PhantomData<&'a ()>,
+}
+
+impl NetRef<'_> {
+    /// Whether a socket of `sk`'s protocol (TCP or UDP) is bound to
+    /// `addr:port` (host byte order) in this netns.
+    pub(crate) fn listener_exists(&self, sk: tags::SockId, addr: u32, port: u16) -> bool {
+        // SAFETY: `ptr` is the live `struct net` of the probe call this
+        // value is borrowed from, and `sk` the live socket of that call
+        // (see `callbacks::l3ns_rs_connect_check`); the lookup is RCU only.
+        unsafe { bindings::l3ns_c_listener_exists(self.ptr, sk.0 as *const _, addr, port) }
+    }
+}
+
 /// A task that `sched_process_fork` just created and that has not run yet.
 pub(crate) struct NewTask<'a> {
     ptr: *const kernel::ffi::c_void,

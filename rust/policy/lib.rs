@@ -13,6 +13,7 @@
 pub mod addrtable;
 pub mod bindrule;
 pub mod demux;
+pub mod loopback;
 pub mod nstable;
 pub mod parse;
 pub mod privilege;

@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// Most namespaces the table can ever hold (the `max_namespaces` module
 /// parameter can only lower it).
-pub const MAX_NAMESPACES: usize = 256;
+pub const MAX_NAMESPACES: usize = 255;
 
 /// Slot state values.
 const FREE: u32 = 0;
@@ -32,6 +32,8 @@ pub struct NsSlot {
     refusals: AtomicU64,
     rx_packets: AtomicU64,
     tx_packets: AtomicU64,
+    /// Non-zero: the child trusts the parent's loopback.
+    shared_loopback: AtomicU32,
 }
 
 impl NsSlot {
@@ -45,6 +47,7 @@ impl NsSlot {
             refusals: AtomicU64::new(0),
             rx_packets: AtomicU64::new(0),
             tx_packets: AtomicU64::new(0),
+            shared_loopback: AtomicU32::new(0),
         }
     }
 }
@@ -102,6 +105,8 @@ pub struct NsTable {
     last_id: AtomicU32,
     /// Most live namespaces; 0 means `MAX_NAMESPACES`.
     limit: AtomicUsize,
+    /// Live namespaces (a cheap "any?" for per-packet paths).
+    live_count: AtomicU32,
 }
 
 impl NsTable {
@@ -112,6 +117,7 @@ impl NsTable {
             slots: [const { NsSlot::new() }; MAX_NAMESPACES],
             last_id: AtomicU32::new(0),
             limit: AtomicUsize::new(0),
+            live_count: AtomicU32::new(0),
         };
         t.set_limit(limit);
         t
@@ -160,6 +166,8 @@ impl NsTable {
         slot.refusals.store(0, Ordering::Relaxed);
         slot.rx_packets.store(0, Ordering::Relaxed);
         slot.tx_packets.store(0, Ordering::Relaxed);
+        slot.shared_loopback.store(0, Ordering::Relaxed);
+        self.live_count.fetch_add(1, Ordering::Relaxed);
         // Publish: readers that see LIVE see the fields above.
         slot.state.store(LIVE, Ordering::Release);
         Ok(self.view_slot(index, slot))
@@ -277,6 +285,7 @@ impl NsTable {
             }
             released(self.view_slot(index, s));
             s.state.store(FREE, Ordering::Release);
+            self.live_count.fetch_sub(1, Ordering::Relaxed);
             n += 1;
         }
         n
@@ -300,12 +309,36 @@ impl NsTable {
             }
             released(self.view_slot(index, s));
             s.state.store(FREE, Ordering::Release);
+            self.live_count.fetch_sub(1, Ordering::Relaxed);
         }
     }
 
     /// Number of live namespaces.
     pub fn live(&self) -> usize {
         self.iter().count()
+    }
+
+    /// Whether any namespace is live (one atomic load).
+    pub fn any_live(&self) -> bool {
+        self.live_count.load(Ordering::Relaxed) != 0
+    }
+
+    /// Sets whether the namespace in slot `index` trusts the parent's loopback.
+    pub fn set_shared_loopback(&self, index: usize, shared: bool) -> bool {
+        match self.live_slot(index) {
+            Some(s) => {
+                s.shared_loopback
+                    .store(u32::from(shared), Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the namespace in slot `index` trusts the parent's loopback.
+    pub fn shared_loopback(&self, index: usize) -> bool {
+        self.live_slot(index)
+            .is_some_and(|s| s.shared_loopback.load(Ordering::Relaxed) != 0)
     }
 }
 
@@ -320,7 +353,9 @@ mod tests {
         let a = t.create(&w, 100).unwrap();
         assert_eq!((a.id, a.parent, a.members), (1, 100, 1));
         assert!(t.member_put(a.index), "last member leaving empties it");
+        assert!(t.any_live());
         assert_eq!(t.reap_empty(&w, |v| assert_eq!(v.id, 1)), 1);
+        assert!(!t.any_live());
         let b = t.create(&w, 100).unwrap();
         assert_eq!(b.index, a.index, "slot is reused");
         assert_eq!(b.id, 2, "id is not");

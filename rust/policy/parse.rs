@@ -227,6 +227,14 @@ pub enum AddrCmd<'a> {
         /// The address, host byte order.
         addr: u32,
     },
+    /// `loopback <id> shared|private`: whether child `id` may reach the
+    /// parent's loopback services.
+    Loopback {
+        /// Child namespace id.
+        id: u32,
+        /// `shared` (true) or `private` (false).
+        shared: bool,
+    },
 }
 
 /// Parses a write to `addr`.
@@ -252,6 +260,11 @@ pub fn parse_addr_cmd(input: &[u8]) -> Result<AddrCmd<'_>, ParseError> {
             id,
             addr: parse_ipv4(rest)?,
         }),
+        b"loopback" => match rest {
+            b"shared" => Ok(AddrCmd::Loopback { id, shared: true }),
+            b"private" => Ok(AddrCmd::Loopback { id, shared: false }),
+            _ => Err(ParseError::Malformed),
+        },
         _ => Err(ParseError::Malformed),
     }
 }
@@ -346,6 +359,21 @@ mod tests {
     fn ids_and_commands() {
         assert_eq!(parse_id(b"1"), Ok(1));
         assert_eq!(parse_id(b"4294967295"), Ok(u32::MAX));
+        assert_eq!(
+            parse_addr_cmd(b"loopback 3 shared\n"),
+            Ok(AddrCmd::Loopback {
+                id: 3,
+                shared: true
+            })
+        );
+        assert_eq!(
+            parse_addr_cmd(b"loopback 3 private"),
+            Ok(AddrCmd::Loopback {
+                id: 3,
+                shared: false
+            })
+        );
+        assert!(parse_addr_cmd(b"loopback 3 open").is_err());
         for bad in [&b"0"[..], b"01", b"4294967296", b"-1", b"+1", b"1a", b""] {
             assert!(parse_id(bad).is_err(), "{bad:?}");
         }

@@ -59,13 +59,18 @@ fn pick(nexthop: u32, candidates: impl Iterator<Item = (Owned, u32)> + Clone) ->
         .map(|(o, _)| o.addr)
 }
 
-/// The source for a member socket whose namespace owns `own` (with ages).
-pub fn member_source(flow: &Flow, own: impl Iterator<Item = (Owned, u32)> + Clone) -> SourceChoice {
+/// The source for a member socket whose namespace owns `own` (with ages)
+/// and whose loopback address is `own_loopback` (its private 127.0.0.1).
+pub fn member_source(
+    flow: &Flow,
+    own_loopback: u32,
+    own: impl Iterator<Item = (Owned, u32)> + Clone,
+) -> SourceChoice {
     if flow.explicit_source() {
         return SourceChoice::Keep;
     }
     if flow.daddr == 0 || is_loopback(flow.daddr) {
-        return SourceChoice::Use(INADDR_LOOPBACK);
+        return SourceChoice::Use(own_loopback);
     }
     match pick(flow.nexthop, own) {
         Some(a) => SourceChoice::Use(a),
@@ -99,8 +104,16 @@ pub fn parent_source(
 }
 
 /// May a member socket send a packet from `saddr`? (LOCAL_OUT backstop.)
-pub fn member_may_send_from(saddr: u32, owns: impl Fn(u32) -> bool) -> bool {
-    saddr == 0 || is_loopback(saddr) || owns(saddr)
+/// `own_loopback` tells whether a loopback address is the member's own copy.
+pub fn member_may_send_from(
+    saddr: u32,
+    own_loopback: impl Fn(u32) -> bool,
+    owns: impl Fn(u32) -> bool,
+) -> bool {
+    if is_loopback(saddr) {
+        return own_loopback(saddr);
+    }
+    saddr == 0 || owns(saddr)
 }
 
 #[cfg(test)]
@@ -128,17 +141,29 @@ mod tests {
         ];
         // Directly connected 10.0.0.5: the 10.0.0.0/24 address.
         assert_eq!(
-            member_source(&flow(0x0a00_0005, 0x0a00_0005), own.into_iter()),
+            member_source(
+                &flow(0x0a00_0005, 0x0a00_0005),
+                INADDR_LOOPBACK,
+                own.into_iter()
+            ),
             SourceChoice::Use(0x0a00_0002)
         );
         // Via gateway 10.1.0.1: the 10.1.0.0/24 address.
         assert_eq!(
-            member_source(&flow(0x0808_0808, 0x0a01_0001), own.into_iter()),
+            member_source(
+                &flow(0x0808_0808, 0x0a01_0001),
+                INADDR_LOOPBACK,
+                own.into_iter()
+            ),
             SourceChoice::Use(0x0a01_0002)
         );
         // No subnet matches: the oldest (192.168.0.2, age 3).
         assert_eq!(
-            member_source(&flow(0x0808_0808, 0x0808_0808), own.into_iter()),
+            member_source(
+                &flow(0x0808_0808, 0x0808_0808),
+                INADDR_LOOPBACK,
+                own.into_iter()
+            ),
             SourceChoice::Use(0xc0a8_0002)
         );
     }
@@ -147,11 +172,15 @@ mod tests {
     fn member_loopback_explicit_and_empty() {
         let own = [(o(0x0a00_0002, 24), 1)];
         assert_eq!(
-            member_source(&flow(0x7f00_0001, 0x7f00_0001), own.into_iter()),
+            member_source(
+                &flow(0x7f00_0001, 0x7f00_0001),
+                INADDR_LOOPBACK,
+                own.into_iter()
+            ),
             SourceChoice::Use(INADDR_LOOPBACK)
         );
         assert_eq!(
-            member_source(&flow(0, 0), own.into_iter()),
+            member_source(&flow(0, 0), INADDR_LOOPBACK, own.into_iter()),
             SourceChoice::Use(INADDR_LOOPBACK)
         );
         let explicit = Flow {
@@ -161,15 +190,23 @@ mod tests {
             nexthop: 0x0a00_0005,
         };
         assert_eq!(
-            member_source(&explicit, own.into_iter()),
+            member_source(&explicit, INADDR_LOOPBACK, own.into_iter()),
             SourceChoice::Keep
         );
         assert_eq!(
-            member_source(&flow(0x0a00_0005, 0x0a00_0005), core::iter::empty()),
+            member_source(
+                &flow(0x0a00_0005, 0x0a00_0005),
+                INADDR_LOOPBACK,
+                core::iter::empty()
+            ),
             SourceChoice::Refuse
         );
         assert_eq!(
-            member_source(&flow(0x7f00_0001, 0x7f00_0001), core::iter::empty()),
+            member_source(
+                &flow(0x7f00_0001, 0x7f00_0001),
+                INADDR_LOOPBACK,
+                core::iter::empty()
+            ),
             SourceChoice::Use(INADDR_LOOPBACK)
         );
     }
@@ -220,9 +257,14 @@ mod tests {
     #[test]
     fn backstop() {
         let owns = |a: u32| a == 0x0a00_0002;
-        assert!(member_may_send_from(0x0a00_0002, owns));
-        assert!(member_may_send_from(0x7f00_0001, owns));
-        assert!(member_may_send_from(0, owns));
-        assert!(!member_may_send_from(0x0a00_0001, owns));
+        let lo = |a: u32| a == 0x7f01_0001;
+        assert!(member_may_send_from(0x0a00_0002, lo, owns));
+        assert!(member_may_send_from(0x7f01_0001, lo, owns));
+        assert!(
+            !member_may_send_from(0x7f00_0001, lo, owns),
+            "the parent's loopback"
+        );
+        assert!(member_may_send_from(0, lo, owns));
+        assert!(!member_may_send_from(0x0a00_0001, lo, owns));
     }
 }

@@ -26,4 +26,8 @@ int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
 void l3ns_probes_unregister(struct kprobe **kps, int nkps,
 			    struct kretprobe **krps, int nkrps);
 
+struct sockaddr;
+/* Sets the IPv4 address of an AF_INET or v4-mapped AF_INET6 sockaddr. */
+void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr);
+
 #endif /* L3NS_KPROBES_H */

@@ -91,6 +91,14 @@ static struct kretprobe post_create_krp = {
 
 /* ---- bind(): veto ------------------------------------------------------- */
 
+void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr)
+{
+	if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_addr.s_addr = htonl(addr);
+	else if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)sa)->sin6_addr.s6_addr32[3] = htonl(addr);
+}
+
 static bool classify(const struct sockaddr *sa, int len, struct l3ns_bind_req *req)
 {
 	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
@@ -123,6 +131,7 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	const struct sockaddr *sa = (const struct sockaddr *)regs_get_kernel_argument(regs, 1);
 	int len = (int)regs_get_kernel_argument(regs, 2);
 	struct l3ns_bind_req req = {};
+	u32 rewrite = 0;
 
 	k->ret = 0;
 	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
@@ -130,7 +139,11 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!classify(sa, len, &req))
 		return 1;
 	req.net_inum = sock_net(sock->sk)->ns.inum;
-	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req);
+	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite);
+	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
+	 * passed to ->bind(): rewriting it changes what gets bound. */
+	if (!k->ret && rewrite)
+		l3ns_sockaddr_set_v4((struct sockaddr *)sa, rewrite);
 	return k->ret ? 0 : 1;
 }
 

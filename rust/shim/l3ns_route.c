@@ -18,6 +18,9 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <net/tcp.h>
+#include <net/udp.h>
+#include <net/inet_hashtables.h>
 
 #include "l3ns_kprobes.h"
 #include "l3ns_shim.h"
@@ -100,31 +103,58 @@ static struct kprobe route_kp = {
 	.pre_handler = route_pre,
 };
 
-/* IPv4 destination of a sockaddr (AF_INET or v4-mapped AF_INET6). */
-static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *daddr)
+/* IPv4 address and port of a sockaddr (AF_INET or v4-mapped AF_INET6). */
+static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port)
 {
 	if (!sa || len < (int)sizeof(sa->sa_family))
 		return false;
 	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
-		*daddr = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		*addr = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		*port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
 		return true;
 	}
 	if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133 &&
 	    ipv6_addr_v4mapped(&((const struct sockaddr_in6 *)sa)->sin6_addr)) {
-		*daddr = ntohl(((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr32[3]);
+		*addr = ntohl(((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr32[3]);
+		*port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
 		return true;
 	}
 	return false;
 }
 
-static int dest_check(struct l3ns_kret *k, struct socket *sock, const struct sockaddr *sa, int len)
+bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 port)
 {
-	u32 daddr;
+	struct net *net = (struct net *)netp;
+	const struct sock *sk = skp;
+	bool found = false;
+
+	rcu_read_lock();
+	if (sk->sk_protocol == IPPROTO_TCP)
+		found = __inet_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo, NULL, 0,
+					       htonl(addr), 0, htonl(addr), port, 0, 0);
+	else if (sk->sk_protocol == IPPROTO_UDP)
+		found = __udp4_lib_lookup(net, htonl(addr), 0, htonl(addr), htons(port), 0, 0,
+					  net->ipv4.udp_table, NULL);
+	rcu_read_unlock();
+	return found;
+}
+
+static int dest_check(struct l3ns_kret *k, struct socket *sock, struct sockaddr *sa, int len)
+{
+	u32 daddr, rewrite = 0;
+	u16 dport;
 
 	k->ret = 0;
-	if (sock && inet_user_sock(sock->sk) && sockaddr_v4(sa, len, &daddr))
-		k->ret = l3ns_rs_connect_check(l3ns_route_data, sock->sk,
-					       sock_net(sock->sk)->ns.inum, daddr);
+	if (sock && inet_user_sock(sock->sk) && sockaddr_v4(sa, len, &daddr, &dport)) {
+		struct net *net = sock_net(sock->sk);
+
+		k->ret = l3ns_rs_connect_check(l3ns_route_data, sock->sk, net, net->ns.inum,
+					       daddr, dport, &rewrite);
+		/* A kernel copy of the sockaddr, about to reach ->connect()
+		 * or ->sendmsg(). */
+		if (!k->ret && rewrite)
+			l3ns_sockaddr_set_v4(sa, rewrite);
+	}
 	return k->ret ? 0 : 1;
 }
 
@@ -132,7 +162,7 @@ static int connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return dest_check((struct l3ns_kret *)ri->data,
 			  (struct socket *)regs_get_kernel_argument(regs, 0),
-			  (const struct sockaddr *)regs_get_kernel_argument(regs, 1),
+			  (struct sockaddr *)regs_get_kernel_argument(regs, 1),
 			  (int)regs_get_kernel_argument(regs, 2));
 }
 
@@ -171,7 +201,7 @@ static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
 	const struct rtable *rt;
-	bool bcast;
+	bool bcast, tcp_syn;
 
 	k->ret = 0;
 	/* Received IPv4 (ip_rcv() set the network header) for an inet socket. */
@@ -180,10 +210,63 @@ static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	rt = skb_rtable(skb);
 	bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST ||
 		(rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST));
+	tcp_syn = ip_hdr(skb)->protocol == IPPROTO_TCP && skb_transport_header_was_set(skb) &&
+		  tcp_hdr(skb)->syn && !tcp_hdr(skb)->ack;
 	k->ret = l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
-				       ntohl(ip_hdr(skb)->daddr), bcast);
+				       ntohl(ip_hdr(skb)->saddr), ntohl(ip_hdr(skb)->daddr),
+				       bcast, tcp_syn);
 	return k->ret ? 0 : 1;
 }
+
+/* getsockname()/getpeername(): a member sees 127.0.x.y for its own copy. */
+struct l3ns_getname {
+	struct socket *sock;
+	struct sockaddr *uaddr;
+};
+
+static int getname_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_getname *g = (struct l3ns_getname *)ri->data;
+
+	g->sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	g->uaddr = (struct sockaddr *)regs_get_kernel_argument(regs, 1);
+	if (!g->sock || !inet_user_sock(g->sock->sk) || !g->uaddr ||
+	    !l3ns_c_tag_get(L3NS_TAG_SOCK, g->sock->sk))
+		return 1;
+	return 0;
+}
+
+static int getname_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_getname *g = (struct l3ns_getname *)ri->data;
+	int len = (int)regs_return_value(regs);
+	u32 addr, shown;
+	u16 port;
+
+	/* uaddr is the kernel sockaddr_storage the syscall copies out next. */
+	if (len > 0 && sockaddr_v4(g->uaddr, len, &addr, &port)) {
+		shown = l3ns_rs_getname_map(l3ns_route_data, g->sock->sk, addr);
+		if (shown != addr)
+			l3ns_sockaddr_set_v4(g->uaddr, shown);
+	}
+	return 0;
+}
+
+static struct kretprobe getname_krp = {
+	.kp.symbol_name = "inet_getname",
+	.entry_handler = getname_entry,
+	.handler = getname_ret,
+	.data_size = sizeof(struct l3ns_getname),
+	.maxactive = 64,
+};
+
+static struct kretprobe getname6_krp = {
+	.kp.symbol_name = "inet6_getname",
+	.entry_handler = getname_entry,
+	.handler = getname_ret,
+	.data_size = sizeof(struct l3ns_getname),
+	.maxactive = 64,
+};
 
 static struct kretprobe rcv_krp = {
 	.kp.symbol_name = "security_sock_rcv_skb",
@@ -194,7 +277,9 @@ static struct kretprobe rcv_krp = {
 };
 
 static struct kprobe *route_kps[] = { &route_kp };
-static struct kretprobe *route_krps[] = { &connect_krp, &sendmsg_krp, &rcv_krp };
+static struct kretprobe *route_krps[] = {
+	&connect_krp, &sendmsg_krp, &rcv_krp, &getname_krp, &getname6_krp,
+};
 
 int l3ns_c_route_probes_register(void *data)
 {

@@ -39,7 +39,7 @@
 
 static unsigned int max_namespaces = 64;
 module_param(max_namespaces, uint, 0444);
-MODULE_PARM_DESC(max_namespaces, "Most L3 namespaces alive at once (1-256, default 64)");
+MODULE_PARM_DESC(max_namespaces, "Most L3 namespaces alive at once (1-255, default 64)");
 
 static unsigned int max_tasks = 65536;
 module_param(max_tasks, uint, 0444);

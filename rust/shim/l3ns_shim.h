@@ -153,6 +153,10 @@ void l3ns_c_rtnl_lock(void);
 void l3ns_c_rtnl_unlock(void);
 int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr);
 
+/* Is a socket of sk's type and protocol bound to addr:port in `net` (the
+ * pointer handed to l3ns_rs_connect_check)? RCU read side, any context. */
+bool l3ns_c_listener_exists(const void *net, const void *sk, u32 addr, u16 port);
+
 /* Kills a task that has not run yet (fail-closed inheritance). */
 void l3ns_c_kill_task(const void *task);
 
@@ -186,17 +190,24 @@ int l3ns_rs_socket_create_check(void *data, int family);
 int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
 void l3ns_rs_sock_free(void *data, const void *sk);
-/* bind(): 0 to let it proceed, -EADDRNOTAVAIL to refuse. */
-int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req);
+/* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
+ * address to bind instead), -EADDRNOTAVAIL to refuse. */
+int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite);
 /* Must the route lookup for sk in net_inum be judged (member socket, or
  * the netns has owned addresses)? */
 bool l3ns_rs_source_wanted(void *data, const void *sk, u32 net_inum);
 /* The source for a judged lookup; *addr is set for L3NS_SRC_USE. */
 u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *addr);
-/* connect()/sendmsg() of sk to IPv4 daddr: 0 or -EADDRNOTAVAIL. */
-int l3ns_rs_connect_check(void *data, const void *sk, u32 net_inum, u32 daddr);
-/* Delivery of an IPv4 packet for daddr to sk: 0 or -EPERM (dropped). */
-int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 daddr, bool bcast);
+/* connect()/sendmsg() of sk to IPv4 daddr:dport: 0 (with *rewrite, if
+ * non-zero, as the destination to use instead) or -EADDRNOTAVAIL. `net` is
+ * the socket's struct net, valid for the call (l3ns_c_listener_exists). */
+int l3ns_rs_connect_check(void *data, const void *sk, const void *net, u32 net_inum,
+			  u32 daddr, u16 dport, u32 *rewrite);
+/* Delivery of an IPv4 packet saddr -> daddr to sk: 0 or -EPERM (dropped). */
+int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u32 daddr,
+			  bool bcast, bool tcp_syn);
+/* getsockname/getpeername of a member socket: the IPv4 address to show. */
+u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
 /* May the calling task see address addr of netns net_inum? Any context. */
 bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
