@@ -63,6 +63,8 @@ impl State {
 
     pub(crate) fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
         let guard = self.writer.lock();
+        // INVARIANT: the `Writer` token lives no longer than the guard it is
+        // returned with, so table writers are serialized by `writer`.
         (guard, Writer::assume_locked())
     }
 

@@ -23,6 +23,10 @@ fn data_ptr(state: &Arc<State>) -> *mut kernel::ffi::c_void {
 
 /// Claims the single slot of one registration kind.
 fn claim(flag: &AtomicBool) -> Result {
+    // INVARIANT: while `flag` is set, exactly one registration of its kind
+    // exists; the C shim's static state for that kind belongs to it. The
+    // flag is cleared only after the kind is unregistered (or failed to
+    // register).
     flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
         .map(|_| ())
         .map_err(|_| EBUSY)
