@@ -98,6 +98,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) local_out_drops: u64,
     /// Module-wide: deliveries refused across namespaces.
     pub(crate) delivery_drops: u64,
+    /// Module-wide: probe hits lost to empty kretprobe instance pools.
+    pub(crate) probe_misses: u64,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -166,6 +168,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "local_out_packets: {}", v.local_out_packets)?;
     writeln!(out, "local_out_drops: {}", v.local_out_drops)?;
     writeln!(out, "delivery_drops: {}", v.delivery_drops)?;
+    writeln!(out, "probe_misses: {}", v.probe_misses)?;
     Ok(())
 }
 
@@ -207,6 +210,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         local_out_packets: out,
         local_out_drops: state.dropped_local_out.load(Ordering::Relaxed),
         delivery_drops: state.dropped_delivery.load(Ordering::Relaxed),
+        probe_misses: ffi::probes_missed(),
     };
     format_info(&view, buf)
 }

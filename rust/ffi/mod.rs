@@ -99,6 +99,13 @@ pub(crate) fn capable_net_admin() -> bool {
     unsafe { bindings::l3ns_c_capable_net_admin() }
 }
 
+/// Probe hits lost to empty kretprobe instance pools (module-wide).
+pub(crate) fn probes_missed() -> u64 {
+    // SAFETY: reads counters of registered (or never registered, then 0)
+    // static kretprobes; no preconditions.
+    unsafe { bindings::l3ns_c_probes_missed() }
+}
+
 /// May a rate-limited log line be printed now?
 pub(crate) fn log_ratelimit() -> bool {
     // SAFETY: no preconditions.

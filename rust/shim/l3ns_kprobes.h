@@ -26,6 +26,11 @@ int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
 void l3ns_probes_unregister(struct kprobe **kps, int nkps,
 			    struct kretprobe **krps, int nkrps);
 
+/* Missed kretprobe hits (instance pool empty) of one set. */
+unsigned long l3ns_probes_missed(struct kretprobe **krps, int nkrps);
+
+unsigned long l3ns_route_probes_missed(void);
+
 struct sockaddr;
 /* Sets the IPv4 address of an AF_INET or v4-mapped AF_INET6 sockaddr. */
 void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr);

@@ -60,6 +60,16 @@ fail:
 	return err;
 }
 
+unsigned long l3ns_probes_missed(struct kretprobe **krps, int nkrps)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < nkrps; i++)
+		n += READ_ONCE(krps[i]->nmissed);
+	return n;
+}
+
 void l3ns_probes_unregister(struct kprobe **kps, int nkps,
 			    struct kretprobe **krps, int nkrps)
 {
@@ -217,6 +227,11 @@ int l3ns_c_sock_probes_register(void *data)
 	l3ns_sock_data = data;
 	return l3ns_probes_register("socket", sock_kps, ARRAY_SIZE(sock_kps),
 				    sock_krps, ARRAY_SIZE(sock_krps));
+}
+
+u64 l3ns_c_probes_missed(void)
+{
+	return l3ns_probes_missed(sock_krps, ARRAY_SIZE(sock_krps)) + l3ns_route_probes_missed();
 }
 
 void l3ns_c_sock_probes_unregister(void)

@@ -288,6 +288,11 @@ int l3ns_c_route_probes_register(void *data)
 				    route_krps, ARRAY_SIZE(route_krps));
 }
 
+unsigned long l3ns_route_probes_missed(void)
+{
+	return l3ns_probes_missed(route_krps, ARRAY_SIZE(route_krps));
+}
+
 void l3ns_c_route_probes_unregister(void)
 {
 	l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps), route_krps, ARRAY_SIZE(route_krps));

@@ -142,6 +142,10 @@ void l3ns_c_route_probes_unregister(void);
 int l3ns_c_visibility_register(void *data);
 void l3ns_c_visibility_unregister(void);
 
+/* Probe hits lost because a kretprobe's instance pool was empty (the
+ * check of that call did not run). */
+u64 l3ns_c_probes_missed(void);
+
 /* inetaddr notifier (address deletions). */
 int l3ns_c_inetaddr_register(void *data);
 void l3ns_c_inetaddr_unregister(void);
