@@ -20,8 +20,7 @@ use kernel::ffi::c_void;
 ///
 /// `data` must be the `State` pointer of a live registration.
 unsafe fn state<'a>(data: *mut c_void) -> &'a State {
-    // SAFETY: per the function contract, `data` points to a `State` kept
-    // alive by the registration's `Arc`.
+    // SAFETY: per the contract `data` is a `State` kept alive by its registration's `Arc`.
     unsafe { &*data.cast::<State>() }
 }
 

@@ -36,12 +36,12 @@ use crate::policy::nstable::NsTable;
 use core::sync::atomic::AtomicU64;
 use kernel::error::{code::EINVAL, Error};
 
-// SAFETY: `NsTable` consists only of atomics and arrays of atomics; the
-// all-zero bit pattern is a valid, empty table (documented on the type).
+// `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
+// SAFETY: the all-zero bit pattern is a valid `NsTable`.
 unsafe impl kernel::init::Zeroable for NsTable {}
 
-// SAFETY: `AddrTable` consists only of atomics; all-zero is the empty table
-// (every key `EMPTY`, documented on the type).
+// `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
+// SAFETY: the all-zero bit pattern is a valid `AddrTable`.
 unsafe impl kernel::init::Zeroable for AddrTable {}
 
 /// Module parameters (declared with `module_param` in the C shim, because
@@ -101,8 +101,7 @@ pub(crate) fn capable_net_admin() -> bool {
 
 /// Probe hits lost to empty kretprobe instance pools (module-wide).
 pub(crate) fn probes_missed() -> u64 {
-    // SAFETY: reads counters of registered (or never registered, then 0)
-    // static kretprobes; no preconditions.
+    // SAFETY: reads counters of the shim's static kretprobes; no preconditions.
     unsafe { bindings::l3ns_c_probes_missed() }
 }
 
@@ -138,8 +137,8 @@ impl TaskNs {
 /// Reads the caller's namespaces. Process context only.
 pub(crate) fn current_task_ns() -> TaskNs {
     let mut raw = bindings::l3ns_task_ns::default();
-    // SAFETY: `raw` is a valid, writable `struct l3ns_task_ns`; the caller is
-    // a live task in process context, so `current->nsproxy` is valid.
+    // Process context: `current->nsproxy` is valid for the calling task.
+    // SAFETY: `raw` is a valid, writable `struct l3ns_task_ns`; `current` is live.
     unsafe { bindings::l3ns_c_current_task_ns(&mut raw) };
     TaskNs {
         nsproxy: raw.nsproxy,
@@ -163,8 +162,7 @@ impl NetCounters<'_> {
     /// `net` must point to a live, 8-byte aligned `struct l3ns_net` that is
     /// only accessed atomically, for the whole lifetime `'a`.
     unsafe fn from_raw<'a>(net: *mut bindings::l3ns_net) -> NetCounters<'a> {
-        // SAFETY: per the function contract; the fields are `u64` accessed
-        // only through these atomics.
+        // SAFETY: per the contract `net` is live and aligned; its `u64`s are only used atomically.
         unsafe {
             NetCounters {
                 pre_routing: AtomicU64::from_ptr(core::ptr::addr_of_mut!(
@@ -178,9 +176,9 @@ impl NetCounters<'_> {
 
 /// Calls `f` with the counters of the caller's network namespace.
 pub(crate) fn with_current_net<R>(f: impl FnOnce(&NetCounters<'_>) -> R) -> R {
-    // SAFETY: the pernet subsystem is registered while the module's entry
-    // points exist, and the caller's netns outlives this call (the task
-    // holds it through its nsproxy), so the pointer stays valid during `f`.
+    // The pernet subsystem is registered while any entry point exists, and the
+    // caller's netns (held through its nsproxy) outlives this call.
+    // SAFETY: so the caller's `struct l3ns_net` is live and aligned during `f`.
     let counters = unsafe { NetCounters::from_raw(bindings::l3ns_c_current_net()) };
     f(&counters)
 }
@@ -195,9 +193,9 @@ impl NetRef<'_> {
     /// Whether a socket of `sk`'s protocol (TCP or UDP) is bound to
     /// `addr:port` (host byte order) in this netns.
     pub(crate) fn listener_exists(&self, sk: tags::SockId, addr: u32, port: u16) -> bool {
-        // SAFETY: `ptr` is the live `struct net` of the probe call this
-        // value is borrowed from, and `sk` the live socket of that call
-        // (see `callbacks::l3ns_rs_connect_check`); the lookup is RCU only.
+        // `ptr` and `sk` are those of the probe call this value is borrowed
+        // from (`callbacks::l3ns_rs_connect_check`); the lookup is RCU only.
+        // SAFETY: both are live for the duration of that call.
         unsafe { bindings::l3ns_c_listener_exists(self.ptr, sk.0 as *const _, addr, port) }
     }
 }
@@ -216,8 +214,7 @@ impl NewTask<'_> {
 
     /// Kills it before it runs (fail-closed inheritance).
     pub(crate) fn kill(&self) {
-        // SAFETY: `ptr` is the child of the fork tracepoint currently running
-        // (see `callbacks`), which holds a reference on it.
+        // SAFETY: `ptr` is the child of the running fork tracepoint, which holds a reference on it.
         unsafe { bindings::l3ns_c_kill_task(self.ptr) }
     }
 }
@@ -259,8 +256,7 @@ impl Rtnl {
         } else {
             core::ptr::null()
         };
-        // SAFETY: RTNL is held (we are the guard); both strings are
-        // NUL-terminated buffers that outlive the call.
+        // SAFETY: RTNL is held (we are the guard); both strings are NUL-terminated and outlive the call.
         let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr) };
         if r < 0 {
             return Err(Error::from_errno(r));

@@ -45,9 +45,9 @@ macro_rules! registration {
             /// Registers; the callbacks run with `state`.
             pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
                 claim(&$flag)?;
-                // SAFETY: the pointer stays valid until `drop` has
-                // unregistered (we hold an `Arc`), and the C side has no
-                // other registration of this kind (`claim`).
+                // We hold an `Arc`, so the pointer outlives the registration;
+                // `claim` guarantees the C side has no other of this kind.
+                // SAFETY: `data_ptr(state)` stays valid until `drop` has unregistered.
                 let r = to_result(unsafe { bindings::$register(data_ptr(state)) });
                 if let Err(e) = r {
                     $flag.store(false, Ordering::Release);
@@ -59,8 +59,7 @@ macro_rules! registration {
 
         impl Drop for $name {
             fn drop(&mut self) {
-                // SAFETY: registered in `register`; the C side waits for
-                // callbacks in flight before returning.
+                // SAFETY: registered in `register`; the C side waits for callbacks in flight.
                 unsafe { bindings::$unregister() };
                 $flag.store(false, Ordering::Release);
             }
@@ -113,8 +112,7 @@ impl Reaper {
     /// Initializes the work item (not queued yet).
     pub(crate) fn register(state: &Arc<State>) -> Result<Self> {
         claim(&REAPER)?;
-        // SAFETY: as for the registrations above; `drop` cancels and waits
-        // for the work before the `Arc` is released.
+        // SAFETY: as above; `drop` cancels and waits for the work before the `Arc` is released.
         unsafe { bindings::l3ns_c_reaper_init(data_ptr(state)) };
         Ok(Self {
             _state: state.clone(),
@@ -124,9 +122,8 @@ impl Reaper {
     /// Queues a reap. A no-op when no `Reaper` exists. Any context.
     pub(crate) fn kick() {
         if REAPER.load(Ordering::Acquire) {
-            // SAFETY: the flag is set only between `register` (work
-            // initialized) and `drop`; queuing an initialized work item is
-            // allowed in any context.
+            // The flag is set only between `register` (work initialized) and `drop`.
+            // SAFETY: queuing an initialized work item is allowed in any context.
             unsafe { bindings::l3ns_c_reaper_kick() };
         }
     }
@@ -135,9 +132,9 @@ impl Reaper {
 impl Drop for Reaper {
     fn drop(&mut self) {
         REAPER.store(false, Ordering::Release);
-        // SAFETY: initialized in `register`. Every caller of `kick` (probes,
-        // hooks, debugfs) is unregistered before the reaper drops (field
-        // order in `L3ns`), so nothing queues it after this.
+        // Every caller of `kick` (probes, hooks, debugfs) is unregistered before
+        // the reaper drops (field order in `L3ns`), so nothing queues it after this.
+        // SAFETY: the work item was initialized in `register`.
         unsafe { bindings::l3ns_c_reaper_stop() };
     }
 }
