@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Host tests of `AddrTable` (kept apart to keep `addrtable.rs` short).
+//! Host tests of `addrtable.rs` (kept apart: the kernel module compiles
+//! the policy files, never these).
 
 extern crate std;
 use super::*;

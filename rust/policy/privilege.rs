@@ -30,27 +30,5 @@ pub fn member_may_create_socket(family: i32) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn members_lose_net_and_sys_admin_and_packet_sockets() {
-        assert!(!member_may_use_cap(CAP_NET_ADMIN));
-        assert!(!member_may_use_cap(CAP_SYS_ADMIN));
-        assert!(!member_may_use_cap(CAP_SYS_MODULE));
-        assert!(
-            member_may_use_cap(13),
-            "CAP_NET_RAW stays: ping and raw sockets"
-        );
-        assert!(
-            member_may_use_cap(10),
-            "CAP_NET_BIND_SERVICE stays: port 80"
-        );
-        assert!(!member_may_create_socket(AF_PACKET));
-        assert!(
-            member_may_create_socket(2)
-                && member_may_create_socket(10)
-                && member_may_create_socket(1)
-        );
-    }
-}
+#[path = "privilege_tests.rs"]
+mod tests;

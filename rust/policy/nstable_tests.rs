@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Host tests of `nstable.rs` (kept apart: the kernel module compiles
+//! the policy files, never these).
+
+use super::*;
+
+#[test]
+fn ids_count_from_one_and_are_never_reused() {
+    let t = NsTable::new(2);
+    let w = Writer::assume_locked();
+    let a = t.create(&w, 100).unwrap();
+    assert_eq!((a.id, a.parent, a.members), (1, 100, 1));
+    assert!(t.member_put(a.index), "last member leaving empties it");
+    assert!(t.any_live());
+    assert_eq!(t.reap_empty(&w, |v| assert_eq!(v.id, 1)), 1);
+    assert!(!t.any_live());
+    let b = t.create(&w, 100).unwrap();
+    assert_eq!(b.index, a.index, "slot is reused");
+    assert_eq!(b.id, 2, "id is not");
+}
+
+#[test]
+fn limit_is_enforced_and_clamped() {
+    let w = Writer::assume_locked();
+    let t = NsTable::new(2);
+    t.create(&w, 1).unwrap();
+    t.create(&w, 1).unwrap();
+    assert_eq!(t.create(&w, 1), Err(TableError::Full));
+    assert_eq!(NsTable::new(0).limit(), 1);
+    assert_eq!(NsTable::new(100_000).limit(), MAX_NAMESPACES);
+}
+
+#[test]
+fn namespace_lives_while_members_or_sockets_remain() {
+    let w = Writer::assume_locked();
+    let t = NsTable::new(4);
+    let a = t.create(&w, 7).unwrap();
+    assert!(t.member_get(a.index));
+    assert!(t.socket_get(a.index));
+    assert!(!t.member_put(a.index));
+    assert!(!t.member_put(a.index), "a socket keeps it alive");
+    assert_eq!(t.reap_empty(&w, |_| panic!("not empty")), 0);
+    assert!(t.socket_put(a.index), "last socket empties it");
+    assert!(!t.socket_put(a.index), "unbalanced put saturates");
+    assert_eq!(t.view(a.index).unwrap().sockets, 0);
+    assert_eq!(t.reap_empty(&w, |_| {}), 1);
+    assert!(t.view(a.index).is_none());
+    assert!(!t.member_get(a.index), "dead slot takes no members");
+}
+
+#[test]
+fn children_of_a_dying_parent_are_reaped() {
+    let w = Writer::assume_locked();
+    let t = NsTable::new(4);
+    let a = t.create(&w, 7).unwrap();
+    let b = t.create(&w, 8).unwrap();
+    let mut seen = 0;
+    t.reap_children(&w, Some(7), |v| {
+        assert_eq!(v.id, a.id);
+        seen += 1;
+    });
+    assert_eq!(seen, 1);
+    assert_eq!(t.find_id(b.id).map(|v| v.parent), Some(8));
+    t.reap_children(&w, None, |_| {});
+    assert_eq!(t.live(), 0);
+}
