@@ -33,6 +33,27 @@ static struct hlist_head *tag_bucket(u32 kind, const void *key)
 	return &l3ns_tags[kind][hash_ptr(key, L3NS_TAG_BITS)];
 }
 
+/* The tag of `key`; under rcu_read_lock() or l3ns_tag_lock. */
+static struct l3ns_tag *tag_find(u32 kind, const void *key)
+{
+	struct l3ns_tag *tag;
+
+	hlist_for_each_entry_rcu(tag, tag_bucket(kind, key), node,
+				 lockdep_is_held(&l3ns_tag_lock)) {
+		if (tag->key == key)
+			return tag;
+	}
+	return NULL;
+}
+
+/* Unlinks a tag; under l3ns_tag_lock. */
+static void tag_unlink(u32 kind, struct l3ns_tag *tag)
+{
+	hlist_del_rcu(&tag->node);
+	atomic_dec(&l3ns_tag_counts[kind]);
+	kfree_rcu(tag, rcu);
+}
+
 static u32 tag_limit(u32 kind)
 {
 	return kind == L3NS_TAG_TASK ? l3ns_c_param_max_tasks() : l3ns_c_param_max_sockets();
@@ -40,7 +61,7 @@ static u32 tag_limit(u32 kind)
 
 int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 {
-	struct l3ns_tag *tag, *old;
+	struct l3ns_tag *tag;
 	int err = 0;
 
 	if (kind >= L3NS_TAG_KINDS || !value)
@@ -51,11 +72,9 @@ int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 	tag->key = key;
 	tag->value = value;
 	spin_lock_bh(&l3ns_tag_lock);
-	hlist_for_each_entry(old, tag_bucket(kind, key), node) {
-		if (old->key == key) {
-			err = -EEXIST;
-			goto out;
-		}
+	if (tag_find(kind, key)) {
+		err = -EEXIST;
+		goto out;
 	}
 	if (atomic_read(&l3ns_tag_counts[kind]) >= tag_limit(kind)) {
 		err = -ENOSPC;
@@ -78,12 +97,9 @@ u32 l3ns_c_tag_get(u32 kind, const void *key)
 	if (kind >= L3NS_TAG_KINDS)
 		return 0;
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(tag, tag_bucket(kind, key), node) {
-		if (tag->key == key) {
-			value = tag->value;
-			break;
-		}
-	}
+	tag = tag_find(kind, key);
+	if (tag)
+		value = tag->value;
 	rcu_read_unlock();
 	return value;
 }
@@ -96,14 +112,10 @@ u32 l3ns_c_tag_del(u32 kind, const void *key)
 	if (kind >= L3NS_TAG_KINDS)
 		return 0;
 	spin_lock_bh(&l3ns_tag_lock);
-	hlist_for_each_entry(tag, tag_bucket(kind, key), node) {
-		if (tag->key == key) {
-			value = tag->value;
-			hlist_del_rcu(&tag->node);
-			atomic_dec(&l3ns_tag_counts[kind]);
-			kfree_rcu(tag, rcu);
-			break;
-		}
+	tag = tag_find(kind, key);
+	if (tag) {
+		value = tag->value;
+		tag_unlink(kind, tag);
 	}
 	spin_unlock_bh(&l3ns_tag_lock);
 	return value;
@@ -124,11 +136,8 @@ void l3ns_c_tag_clear(u32 kind)
 		return;
 	spin_lock_bh(&l3ns_tag_lock);
 	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
-		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node) {
-			hlist_del_rcu(&tag->node);
-			atomic_dec(&l3ns_tag_counts[kind]);
-			kfree_rcu(tag, rcu);
-		}
+		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node)
+			tag_unlink(kind, tag);
 	}
 	spin_unlock_bh(&l3ns_tag_lock);
 }
