@@ -76,7 +76,8 @@ impl State {
             net: ns.parent,
             addr,
         };
-        let _rtnl = Rtnl::lock();
+        // Removing needs no device lookup: the state mutex alone serializes
+        // it with every other writer of the table.
         let (_guard, w) = self.lock();
         match self.addrs.lookup(key) {
             Some(o) if usize::from(o.slot) == ns.index => {
@@ -187,7 +188,11 @@ impl State {
         pr_info!(
             "L3 namespace {}: loopback {}\n",
             ns.id,
-            if shared { "shared with the parent" } else { "private" }
+            if shared {
+                "shared with the parent"
+            } else {
+                "private"
+            }
         );
         Ok(())
     }

@@ -157,7 +157,15 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
         writeln!(out, "refusals: {}", ns.refusals)?;
         writeln!(out, "rx_packets: {}", ns.rx_packets)?;
         writeln!(out, "tx_packets: {}", ns.tx_packets)?;
-        writeln!(out, "loopback: {}", if v.shared_loopback { "shared" } else { "private" })?;
+        writeln!(
+            out,
+            "loopback: {}",
+            if v.shared_loopback {
+                "shared"
+            } else {
+                "private"
+            }
+        )?;
         out.write_str("addresses: ")?;
         write_addrs(out, v.addrs.iter().copied())?;
         out.write_str("\n")?;
@@ -200,7 +208,9 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         net_refcnt: task.net_refcnt,
         l3,
         addrs: &addrs[..n],
-        shared_loopback: l3.as_ref().is_some_and(|ns| state.table.shared_loopback(ns.index)),
+        shared_loopback: l3
+            .as_ref()
+            .is_some_and(|ns| state.table.shared_loopback(ns.index)),
         children: state
             .table
             .iter()

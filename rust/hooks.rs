@@ -62,10 +62,9 @@ pub(crate) fn nf_hook(state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Ver
             net.local_out.fetch_add(1, Ordering::Relaxed);
             // The backstop: a source the sending socket may not use.
             if let Some(sk) = pkt.sk {
-                if !state.may_send(sk, pkt.net, pkt.saddr) {
+                if !state.local_out(sk, pkt.net, pkt.saddr) {
                     return Verdict::Drop;
                 }
-                state.count_tx(sk);
             }
         }
         Hook::Other => {}

@@ -7,7 +7,7 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
-use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, TaskId};
+use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use core::sync::atomic::AtomicU64;
@@ -41,6 +41,16 @@ pub(crate) fn tag_of(index: usize) -> Option<u32> {
 /// The slot a tag names.
 pub(crate) fn index_of(tag: u32) -> Option<usize> {
     usize::try_from(tag.checked_sub(1)?).ok()
+}
+
+/// The slot of the L3 namespace `task` belongs to.
+pub(crate) fn task_slot(task: TaskId) -> Option<usize> {
+    TaskTags::get(task).and_then(index_of)
+}
+
+/// The slot of the L3 namespace socket `sk` belongs to.
+pub(crate) fn sock_slot(sk: SockId) -> Option<usize> {
+    SockTags::get(sk).and_then(index_of)
 }
 
 impl State {
@@ -94,18 +104,31 @@ impl State {
     /// `task` (not a member) joins `ns` (checked by the caller).
     pub(crate) fn join(&self, task: TaskId, ns: &NsView, tag: u32) -> Result {
         let (_guard, _w) = self.lock();
-        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id)
-            || !self.table.member_get(ns.index)
-        {
+        if self.table.view(ns.index).map(|v| v.id) != Some(ns.id) {
             return Err(ENOENT);
         }
-        if let Err(e) = TaskTags::set(task, tag) {
-            if self.table.member_put(ns.index) {
+        self.add_member(ns.index, task, tag)
+    }
+
+    /// Makes `task` a member of slot `index` under `tag`: `ENOENT` if the
+    /// namespace is dissolved, else the tag table's error with the member
+    /// count rolled back.
+    fn add_member(&self, index: usize, task: TaskId, tag: u32) -> Result {
+        if !self.table.member_get(index) {
+            return Err(ENOENT);
+        }
+        TaskTags::set(task, tag).inspect_err(|_| {
+            if self.table.member_put(index) {
                 Reaper::kick();
             }
-            return Err(e);
-        }
-        Ok(())
+        })
+    }
+
+    /// Counts a refused operation against slot `index` and returns the
+    /// namespace's id, for the log line.
+    pub(crate) fn refused(&self, index: usize) -> u32 {
+        self.table.count_refusal(index);
+        self.table.view(index).map_or(0, |v| v.id)
     }
 
     /// A member forked: the child joins its parent's namespace before it
@@ -117,16 +140,15 @@ impl State {
             return;
         };
         let Some(index) = index_of(tag) else { return };
-        if !self.table.member_get(index) {
-            return;
-        }
-        if TaskTags::set(child.id(), tag).is_err() {
-            // The parent is still a member: this never empties the namespace.
-            self.table.member_put(index);
-            self.table.count_refusal(index);
-            child.kill();
-            if ffi::log_ratelimit() {
-                pr_warn!("could not tag a new member task (max_tasks or memory); killed it\n");
+        match self.add_member(index, child.id(), tag) {
+            Ok(()) => {}
+            Err(e) if e == ENOENT => {}
+            Err(_) => {
+                self.refused(index);
+                child.kill();
+                if ffi::log_ratelimit() {
+                    pr_warn!("could not tag a new member task (max_tasks or memory); killed it\n");
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::policy::bindrule::{is_loopback, member_may_bind, parent_may_bind, Bin
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::privilege::{member_may_create_socket, member_may_use_cap};
-use crate::registry::{index_of, State};
+use crate::registry::{index_of, sock_slot, task_slot, State};
 use kernel::prelude::*;
 
 /// Displays a bind address for logs.
@@ -35,22 +35,13 @@ impl State {
         let Some(tag) = TaskTags::get(ffi::current_task()) else {
             return Ok(());
         };
-        let Some(index) = index_of(tag) else {
+        if self.add_socket(sk, tag) {
             return Ok(());
-        };
-        if !self.table.socket_get(index) {
-            return Ok(()); // dissolved: module unload in progress
         }
-        if SockTags::set(sk, tag).is_err() {
-            // The creating task is a member: this never empties the namespace.
-            self.table.socket_put(index);
-            self.table.count_refusal(index);
-            if ffi::log_ratelimit() {
-                pr_warn!("socket: cannot tag a member socket (max_sockets or memory): ENOBUFS\n");
-            }
-            return Err(errno::enobufs());
+        if ffi::log_ratelimit() {
+            pr_warn!("socket: cannot tag a member socket (max_sockets or memory): ENOBUFS\n");
         }
-        Ok(())
+        Err(errno::enobufs())
     }
 
     /// A socket was cloned (an accepted connection): it inherits.
@@ -58,17 +49,29 @@ impl State {
         let Some(tag) = SockTags::get(parent) else {
             return;
         };
-        let Some(index) = index_of(tag) else { return };
+        if !self.add_socket(child, tag) && ffi::log_ratelimit() {
+            pr_warn!("socket: cannot tag an accepted member socket (max_sockets or memory)\n");
+        }
+    }
+
+    /// Makes `sk` a socket of the namespace `tag` names. `false` (counted as
+    /// a refusal) when the tag cannot be stored; `true` otherwise, also when
+    /// that namespace is already dissolved (module unload in progress: the
+    /// socket stays untagged).
+    fn add_socket(&self, sk: SockId, tag: u32) -> bool {
+        let Some(index) = index_of(tag) else {
+            return true;
+        };
         if !self.table.socket_get(index) {
-            return;
+            return true;
         }
-        if SockTags::set(child, tag).is_err() {
+        if SockTags::set(sk, tag).is_err() {
+            // Its creator or listener is still there: this never empties the namespace.
             self.table.socket_put(index);
-            self.table.count_refusal(index);
-            if ffi::log_ratelimit() {
-                pr_warn!("socket: cannot tag an accepted member socket (max_sockets or memory)\n");
-            }
+            self.refused(index);
+            return false;
         }
+        true
     }
 
     /// A socket is being freed.
@@ -85,7 +88,7 @@ impl State {
     /// instead (a member's 127.0.x.y becomes its private copy),
     /// `Err(EADDRNOTAVAIL)` refuses.
     pub(crate) fn bind_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result<Option<u32>> {
-        let member = SockTags::get(sk).and_then(index_of);
+        let member = sock_slot(sk);
         if let BindAddr::V4(a) = addr {
             if is_loopback(a) {
                 let verdict = match member {
@@ -98,10 +101,13 @@ impl State {
                     LoopbackBind::Keep => Ok(None),
                     LoopbackBind::Refuse => {
                         if let Some(index) = member {
-                            self.table.count_refusal(index);
+                            self.refused(index);
                         }
                         if ffi::log_ratelimit() {
-                            pr_info!("bind: {} is another namespace's loopback (EADDRNOTAVAIL)\n", Dotted(a));
+                            pr_info!(
+                                "bind: {} is another namespace's loopback (EADDRNOTAVAIL)\n",
+                                Dotted(a)
+                            );
                         }
                         Err(errno::eaddrnotavail())
                     }
@@ -114,9 +120,8 @@ impl State {
                     if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index));
                 let ok = fast || member_may_bind(addr, self.owned(net, index));
                 if !ok {
-                    self.table.count_refusal(index);
+                    let id = self.refused(index);
                     if ffi::log_ratelimit() {
-                        let id = self.table.view(index).map_or(0, |v| v.id);
                         pr_info!(
                             "bind: L3 namespace {}: {} refused (EADDRNOTAVAIL)\n",
                             id,
@@ -150,15 +155,14 @@ impl State {
     /// `security_capable()` for the current task: members lose
     /// `CAP_NET_ADMIN` and `CAP_SYS_ADMIN` (mechanism 8).
     pub(crate) fn capable_check(&self, cap: i32) -> Result {
-        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else {
+        let Some(index) = task_slot(ffi::current_task()) else {
             return Ok(());
         };
         if member_may_use_cap(cap) {
             return Ok(());
         }
-        self.table.count_refusal(index);
+        let id = self.refused(index);
         if ffi::log_ratelimit() {
-            let id = self.table.view(index).map_or(0, |v| v.id);
             pr_info!(
                 "capability {} refused to pid {} in L3 namespace {} (EPERM)\n",
                 cap,
@@ -171,15 +175,14 @@ impl State {
 
     /// `security_socket_create()` for a user socket of the current task.
     pub(crate) fn socket_create_check(&self, family: i32) -> Result {
-        let Some(index) = TaskTags::get(ffi::current_task()).and_then(index_of) else {
+        let Some(index) = task_slot(ffi::current_task()) else {
             return Ok(());
         };
         if member_may_create_socket(family) {
             return Ok(());
         }
-        self.table.count_refusal(index);
+        let id = self.refused(index);
         if ffi::log_ratelimit() {
-            let id = self.table.view(index).map_or(0, |v| v.id);
             pr_info!(
                 "socket family {} refused in L3 namespace {} (EPERM)\n",
                 family,

@@ -5,7 +5,6 @@
 //! on per-packet or per-send paths, in any context: tag and `AddrTable`
 //! lookups only, no lock.
 
-use crate::ffi::tags::TaskTags;
 use crate::ffi::{self, errno, tags::SockTags, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
@@ -15,7 +14,7 @@ use crate::policy::parse::Dotted;
 use crate::policy::source::{
     member_may_send_from, member_source, parent_source, Flow, SourceChoice,
 };
-use crate::registry::{index_of, State};
+use crate::registry::{sock_slot, task_slot, State};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -57,7 +56,7 @@ impl State {
         flow: &Flow,
         device: &[Owned],
     ) -> SourceChoice {
-        let member = SockTags::get(sk).and_then(index_of);
+        let member = sock_slot(sk);
         let choice = match member {
             Some(index) => match loopback::member_loopback_source(index) {
                 Some(own_lo) => member_source(flow, own_lo, self.owned_aged(net, index)),
@@ -67,7 +66,7 @@ impl State {
         };
         if choice == SourceChoice::Refuse {
             if let Some(index) = member {
-                self.table.count_refusal(index);
+                self.refused(index);
             }
             if ffi::log_ratelimit() {
                 pr_info!(
@@ -91,7 +90,7 @@ impl State {
         daddr: u32,
         dport: u16,
     ) -> Result<Option<u32>> {
-        let Some(index) = SockTags::get(sk).and_then(index_of) else {
+        let Some(index) = sock_slot(sk) else {
             return Ok(None);
         };
         if is_loopback(daddr) {
@@ -105,9 +104,8 @@ impl State {
         if daddr == 0 || self.owned(net_inum, index).next().is_some() {
             return Ok(None);
         }
-        self.table.count_refusal(index);
+        let id = self.refused(index);
         if ffi::log_ratelimit() {
-            let id = self.table.view(index).map_or(0, |v| v.id);
             pr_info!(
                 "L3 namespace {} owns no address: {} unreachable (EADDRNOTAVAIL)\n",
                 id,
@@ -117,9 +115,11 @@ impl State {
         Err(errno::eaddrnotavail())
     }
 
-    /// LOCAL_OUT: may `sk` send a packet from `saddr`?
-    pub(crate) fn may_send(&self, sk: SockId, net: u32, saddr: u32) -> bool {
-        let ok = match SockTags::get(sk).and_then(index_of) {
+    /// LOCAL_OUT: may `sk` send a packet from `saddr`? An accepted packet
+    /// counts for the socket's namespace, a refused one as a drop.
+    pub(crate) fn local_out(&self, sk: SockId, net: u32, saddr: u32) -> bool {
+        let member = sock_slot(sk);
+        let ok = match member {
             Some(index) => member_may_send_from(
                 saddr,
                 |a| loopback::member_may_send_from(a, index),
@@ -132,10 +132,14 @@ impl State {
             None if is_loopback(saddr) => loopback::parent_may_bind(saddr),
             None => self.addrs.is_empty() || !self.child_owns(net, saddr),
         };
-        if !ok {
-            self.dropped_local_out.fetch_add(1, Ordering::Relaxed);
-            if let Some(index) = SockTags::get(sk).and_then(index_of) {
-                self.table.count_refusal(index);
+        match (ok, member) {
+            (true, Some(index)) => self.table.count_tx(index),
+            (true, None) => {}
+            (false, _) => {
+                self.dropped_local_out.fetch_add(1, Ordering::Relaxed);
+                if let Some(index) = member {
+                    self.refused(index);
+                }
             }
         }
         ok
@@ -155,7 +159,7 @@ impl State {
         if !self.table.any_live() {
             return Ok(());
         }
-        let sk_ns = SockTags::get(sk).and_then(index_of);
+        let sk_ns = sock_slot(sk);
         if is_loopback(daddr) {
             let shared = |slot| self.table.shared_loopback(slot);
             if loopback::may_deliver(daddr, saddr, sk_ns, tcp_syn, shared) {
@@ -179,7 +183,7 @@ impl State {
 
     /// May the calling task see `addr` (in `ip addr`, `ifconfig`)?
     pub(crate) fn addr_visible(&self, net: u32, addr: u32) -> bool {
-        let viewer = TaskTags::get(ffi::current_task()).and_then(index_of);
+        let viewer = task_slot(ffi::current_task());
         if viewer.is_none() && self.addrs.is_empty() {
             return true;
         }
@@ -200,18 +204,10 @@ impl State {
         }
     }
 
-    /// LOCAL_OUT: a packet sent by `sk` counts for its namespace.
-    pub(crate) fn count_tx(&self, sk: SockId) {
-        if let Some(index) = SockTags::get(sk).and_then(index_of) {
-            self.table.count_tx(index);
-        }
-    }
-
     /// getsockname()/getpeername() of `sk`: a member sees 127.0.x.y for its
     /// private copy.
     pub(crate) fn getname_map(&self, sk: SockId, addr: u32) -> u32 {
-        SockTags::get(sk)
-            .and_then(index_of)
+        sock_slot(sk)
             .and_then(|index| loopback::to_shared(addr, index))
             .unwrap_or(addr)
     }

@@ -153,7 +153,9 @@ unsafe extern "C" fn l3ns_rs_bind_check(
         _ => BindAddr::V6Other,
     };
     from_result(|| {
-        *rewrite = state.bind_check(SockId(sk as usize), req.net_inum, addr)?.unwrap_or(0);
+        *rewrite = state
+            .bind_check(SockId(sk as usize), req.net_inum, addr)?
+            .unwrap_or(0);
         Ok(0)
     })
 }
@@ -238,7 +240,10 @@ unsafe extern "C" fn l3ns_rs_connect_check(
 ) -> i32 {
     // SAFETY: per the function contract.
     let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
-    let net = NetRef { ptr: net, _callback: PhantomData };
+    let net = NetRef {
+        ptr: net,
+        _callback: PhantomData,
+    };
     from_result(|| {
         let to = state.connect_check(SockId(sk as usize), &net, net_inum, daddr, dport)?;
         *rewrite = to.unwrap_or(0);
@@ -262,7 +267,11 @@ unsafe extern "C" fn l3ns_rs_deliver_check(
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     let sk = SockId(sk as usize);
-    from_result(|| state.deliver_check(sk, net, saddr, daddr, bcast, tcp_syn).map(|()| 0))
+    from_result(|| {
+        state
+            .deliver_check(sk, net, saddr, daddr, bcast, tcp_syn)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety
