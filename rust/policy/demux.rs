@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Which sockets may receive a packet, and which addresses a task may see: the namespace owning the destination
-//! address (the parent for addresses no child owns). Loopback, broadcast
-//! and multicast are left to the stack here.
+//! Which sockets may receive a packet, and which addresses a task may see:
+//! the namespace owning the destination
+//! address (the parent for addresses no child owns). Broadcast and
+//! multicast are left to the stack here, and loopback too: loopback
+//! isolation is `loopback::may_deliver`'s job, which callers apply first.
 
 use super::bindrule::{is_loopback, is_multicast, INADDR_ANY, INADDR_BROADCAST};
 
