@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Per-packet and per-task callbacks (safe Rust; reached through
+//! The per-packet netfilter callback (safe Rust; reached through
 //! `ffi::callbacks`). Nothing here takes a lock.
 
-use crate::ffi::{NetCounters, NewTask, SockId, TaskId};
+use crate::ffi::{NetCounters, SockId};
 use crate::registry::State;
 use core::sync::atomic::Ordering;
 
@@ -70,14 +70,4 @@ pub(crate) fn nf_hook(state: &State, pkt: &Packet, net: &NetCounters<'_>) -> Ver
         Hook::Other => {}
     }
     Verdict::Accept
-}
-
-/// `sched_process_fork`: children of members join their namespace.
-pub(crate) fn task_fork(state: &State, parent: TaskId, child: &NewTask<'_>) {
-    state.task_fork(parent, child);
-}
-
-/// `sched_process_free`: a task is gone.
-pub(crate) fn task_free(state: &State, task: TaskId) {
-    state.task_free(task);
 }

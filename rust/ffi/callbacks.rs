@@ -346,7 +346,7 @@ unsafe extern "C" fn l3ns_rs_task_fork(
         ptr: child,
         _callback: PhantomData,
     };
-    hooks::task_fork(state, TaskId(parent as usize), &child);
+    state.task_fork(TaskId(parent as usize), &child);
 }
 
 /// # Safety
@@ -356,7 +356,7 @@ unsafe extern "C" fn l3ns_rs_task_fork(
 unsafe extern "C" fn l3ns_rs_task_free(data: *mut c_void, task: *const c_void) {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    hooks::task_free(state, TaskId(task as usize));
+    state.task_free(TaskId(task as usize));
 }
 
 /// # Safety

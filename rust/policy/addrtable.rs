@@ -41,6 +41,14 @@ impl AddrKey {
         (u64::from(self.net) << 32) | u64::from(self.addr)
     }
 
+    /// The inverse of `pack`.
+    fn unpack(k: u64) -> Self {
+        AddrKey {
+            net: (k >> 32) as u32,
+            addr: k as u32,
+        }
+    }
+
     fn home(self) -> usize {
         // Fibonacci hashing of the packed key; CAPACITY is a power of two.
         let h = self.pack().wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -283,10 +291,7 @@ impl AddrTable {
             if k == EMPTY || k == TOMB {
                 continue;
             }
-            let key = AddrKey {
-                net: (k >> 32) as u32,
-                addr: k as u32,
-            };
+            let key = AddrKey::unpack(k);
             if !pred(key, Owner::unpack(o)) {
                 continue;
             }
@@ -296,50 +301,18 @@ impl AddrTable {
         }
     }
 
-    /// Every owned address (any order). Lock-free; a concurrent writer may
-    /// or may not be seen.
-    pub fn iter(&self) -> impl Iterator<Item = (AddrKey, Owner)> + Clone + '_ {
-        self.entries.iter().filter_map(|e| match e.read() {
-            (EMPTY, _) | (TOMB, _) => None,
-            (k, o) => Some((
-                AddrKey {
-                    net: (k >> 32) as u32,
-                    addr: k as u32,
-                },
-                Owner::unpack(o),
-            )),
-        })
-    }
-
     /// Every owned address with its assignment serial (smaller: older).
+    /// Lock-free; a concurrent writer may or may not be seen.
     pub fn iter_aged(&self) -> impl Iterator<Item = (AddrKey, Owner, u32)> + Clone + '_ {
         self.entries.iter().filter_map(|e| match e.read_all() {
             (EMPTY, _, _) | (TOMB, _, _) => None,
-            (k, o, since) => Some((
-                AddrKey {
-                    net: (k >> 32) as u32,
-                    addr: k as u32,
-                },
-                Owner::unpack(o),
-                since,
-            )),
+            (k, o, since) => Some((AddrKey::unpack(k), Owner::unpack(o), since)),
         })
     }
 
-    /// Calls `f` for every owned address (any order).
-    pub fn for_each(&self, mut f: impl FnMut(AddrKey, Owner)) {
-        for e in &self.entries {
-            match e.read() {
-                (EMPTY, _) | (TOMB, _) => {}
-                (k, o) => f(
-                    AddrKey {
-                        net: (k >> 32) as u32,
-                        addr: k as u32,
-                    },
-                    Owner::unpack(o),
-                ),
-            }
-        }
+    /// Every owned address (any order), as `iter_aged` without the ages.
+    pub fn iter(&self) -> impl Iterator<Item = (AddrKey, Owner)> + Clone + '_ {
+        self.iter_aged().map(|(k, o, _)| (k, o))
     }
 
     /// Number of owned addresses.

@@ -102,9 +102,9 @@ fn limit_and_remove_owner() {
     assert_eq!(n, MAX_ADDRS / 3 + usize::from(MAX_ADDRS % 3 > 1));
     assert_eq!(t.len(), MAX_ADDRS - n);
     let mut seen = 0;
-    t.for_each(|_, owner| {
+    for (_, owner) in t.iter() {
         assert_ne!(owner.slot, 1);
         seen += 1;
-    });
+    }
     assert_eq!(seen, t.len());
 }
