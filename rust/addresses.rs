@@ -26,12 +26,25 @@ fn refuse(what: &str, err: Error) -> Error {
 impl State {
     /// The addresses slot `index` owns in netns `net`.
     pub(crate) fn owned(&self, net: u32, index: usize) -> impl Iterator<Item = Owned> + Clone + '_ {
+        self.owned_aged(net, index).map(|(o, _)| o)
+    }
+
+    /// The addresses slot `index` owns in `net`, with their assignment
+    /// serials (smaller: older).
+    pub(crate) fn owned_aged(
+        &self,
+        net: u32,
+        index: usize,
+    ) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
         self.addrs
-            .iter()
-            .filter(move |(k, o)| k.net == net && usize::from(o.slot) == index)
-            .map(|(k, o)| Owned {
-                addr: k.addr,
-                prefix_len: o.prefix_len,
+            .iter_aged()
+            .filter(move |(k, o, _)| k.net == net && usize::from(o.slot) == index)
+            .map(|(k, o, age)| {
+                let owned = Owned {
+                    addr: k.addr,
+                    prefix_len: o.prefix_len,
+                };
+                (owned, age)
             })
     }
 

@@ -19,26 +19,6 @@ use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 impl State {
-    /// The addresses slot `index` owns in `net`, with their ages.
-    fn owned_aged(
-        &self,
-        net: u32,
-        index: usize,
-    ) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
-        self.addrs
-            .iter_aged()
-            .filter(move |(k, o, _)| k.net == net && usize::from(o.slot) == index)
-            .map(|(k, o, age)| {
-                (
-                    Owned {
-                        addr: k.addr,
-                        prefix_len: o.prefix_len,
-                    },
-                    age,
-                )
-            })
-    }
-
     fn child_owns(&self, net: u32, addr: u32) -> bool {
         self.addrs.lookup(AddrKey { net, addr }).is_some()
     }
