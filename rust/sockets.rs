@@ -132,7 +132,7 @@ impl State {
                 ok
             }
             None => {
-                let owned = matches!(addr, BindAddr::V4(a) if self.addrs.lookup(AddrKey { net, addr: a }).is_some());
+                let owned = matches!(addr, BindAddr::V4(a) if self.child_owns(net, a));
                 let ok = parent_may_bind(addr, owned);
                 if !ok && ffi::log_ratelimit() {
                     pr_info!(

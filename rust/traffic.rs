@@ -19,7 +19,8 @@ use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 impl State {
-    fn child_owns(&self, net: u32, addr: u32) -> bool {
+    /// Whether some child namespace owns `addr` in `net`.
+    pub(crate) fn child_owns(&self, net: u32, addr: u32) -> bool {
         self.addrs.lookup(AddrKey { net, addr }).is_some()
     }
 
