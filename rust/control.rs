@@ -98,6 +98,12 @@ pub(crate) struct InfoView<'a> {
     pub(crate) local_out_drops: u64,
     /// Module-wide: deliveries refused across namespaces.
     pub(crate) delivery_drops: u64,
+    /// Module-wide: packets LOCAL_IN gave to a namespace's socket.
+    pub(crate) steered_packets: u64,
+    /// Module-wide: packets LOCAL_IN answered with RST / port unreachable.
+    pub(crate) local_in_rejects: u64,
+    /// Module-wide: hidden ports held for members' wildcard binds.
+    pub(crate) hidden_ports: usize,
     /// Module-wide: probe hits lost to empty kretprobe instance pools.
     pub(crate) probe_misses: u64,
 }
@@ -176,6 +182,9 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "local_out_packets: {}", v.local_out_packets)?;
     writeln!(out, "local_out_drops: {}", v.local_out_drops)?;
     writeln!(out, "delivery_drops: {}", v.delivery_drops)?;
+    writeln!(out, "steered_packets: {}", v.steered_packets)?;
+    writeln!(out, "local_in_rejects: {}", v.local_in_rejects)?;
+    writeln!(out, "hidden_ports: {}", v.hidden_ports)?;
     writeln!(out, "probe_misses: {}", v.probe_misses)?;
     Ok(())
 }
@@ -220,6 +229,9 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         local_out_packets: out,
         local_out_drops: state.dropped_local_out.load(Ordering::Relaxed),
         delivery_drops: state.dropped_delivery.load(Ordering::Relaxed),
+        steered_packets: state.steered.load(Ordering::Relaxed),
+        local_in_rejects: state.rejected.load(Ordering::Relaxed),
+        hidden_ports: state.ports.len(),
         probe_misses: ffi::probes_missed(),
     };
     format_info(&view, buf)

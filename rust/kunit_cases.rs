@@ -110,6 +110,9 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         local_out_packets: 6,
         local_out_drops: 0,
         delivery_drops: 0,
+        steered_packets: 7,
+        local_in_rejects: 8,
+        hidden_ports: 9,
         probe_misses: 0,
     };
     let Ok(n) = format_info(&v, &mut buf) else {
@@ -118,7 +121,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
     let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
     check!(buf.get(..expect.len()) == Some(expect));
     check!(buf[..n].ends_with(
-        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nprobe_misses: 0\n"
+        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\n"
     ));
     let v2 = InfoView { l3: None, ..v };
     let Ok(n) = format_info(&v2, &mut buf) else {

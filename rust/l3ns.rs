@@ -23,6 +23,7 @@ mod hooks;
 mod kunit_cases;
 mod registry;
 mod sockets;
+mod steering;
 mod text;
 mod traffic;
 
@@ -39,6 +40,7 @@ mod policy {
     pub(crate) mod loopback;
     pub(crate) mod nstable;
     pub(crate) mod parse;
+    pub(crate) mod ports;
     pub(crate) mod privilege;
     pub(crate) mod source;
 }

@@ -7,11 +7,13 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
-use crate::ffi::{self, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
+use crate::ffi::{self, tags::PortTags, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
+use crate::policy::ports::{PortTable, Reserver};
 use core::sync::atomic::AtomicU64;
-use kernel::new_mutex;
+use kernel::sync::SpinLock;
+use kernel::{new_mutex, new_spinlock};
 use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
 use kernel::sync::Mutex;
@@ -24,13 +26,23 @@ pub(crate) struct State {
     pub(crate) table: NsTable,
     /// Which namespace owns which address.
     pub(crate) addrs: AddrTable,
+    /// Hidden ports standing for the namespaces' wildcard binds.
+    pub(crate) ports: PortTable,
     /// Packets dropped at LOCAL_OUT: a source the socket may not use.
     pub(crate) dropped_local_out: AtomicU64,
     /// Deliveries refused: a packet for another namespace's address.
     pub(crate) dropped_delivery: AtomicU64,
+    /// Packets LOCAL_IN assigned to a namespace's socket.
+    pub(crate) steered: AtomicU64,
+    /// Packets LOCAL_IN rejected (RST / port unreachable).
+    pub(crate) rejected: AtomicU64,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
+    /// Serializes hidden-port reservations (bind, process context; never
+    /// taken in softirq: releases are lock-free).
+    #[pin]
+    reserver: SpinLock<()>,
 }
 
 /// The tag a task or socket of slot `index` carries.
@@ -60,9 +72,13 @@ impl State {
         try_pin_init!(State {
             table <- kernel::init::zeroed(),
             addrs <- kernel::init::zeroed(),
+            ports <- kernel::init::zeroed(),
             dropped_local_out: AtomicU64::new(0),
             dropped_delivery: AtomicU64::new(0),
+            steered: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
             writer <- new_mutex!(()),
+            reserver <- new_spinlock!(()),
         })
         .pin_chain(move |s| {
             s.table.set_limit(max_namespaces);
@@ -76,6 +92,14 @@ impl State {
         // INVARIANT: the `Writer` token lives no longer than the guard it is
         // returned with, so table writers are serialized by `writer`.
         (guard, Writer::assume_locked())
+    }
+
+    /// Runs `f` holding the reservation lock, with its token.
+    pub(crate) fn with_reserver<R>(&self, f: impl FnOnce(&Reserver) -> R) -> R {
+        let _guard = self.reserver.lock();
+        // INVARIANT: the token does not outlive `_guard`, so reservations
+        // are serialized by `reserver`.
+        f(&Reserver::assume_locked())
     }
 
     /// The L3 namespace `task` belongs to.
@@ -188,6 +212,7 @@ impl PinnedDrop for State {
         // add a tag any more.
         TaskTags::clear();
         SockTags::clear();
+        PortTags::clear();
         let w = Writer::assume_locked();
         let mut n = 0;
         self.table.reap_children(&w, None, |ns| {
@@ -201,10 +226,11 @@ impl PinnedDrop for State {
             self.release_addrs(&w, &ns, "module unload");
         });
         pr_info!(
-            "unloaded: {} namespaces dissolved, {} task tags, {} socket tags, {} addresses, {} namespaces left\n",
+            "unloaded: {} namespaces dissolved, {} task tags, {} socket tags, {} port tags, {} addresses, {} namespaces left\n",
             n,
             TaskTags::count(),
             SockTags::count(),
+            PortTags::count(),
             self.addrs.len(),
             self.table.live()
         );

@@ -5,11 +5,12 @@
 //! created it; bind() is judged with the socket's namespace, not the
 //! caller's.
 
-use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, Reaper, SockId};
+use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, member_may_bind, parent_may_bind, BindAddr};
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
+use crate::policy::ports::Proto;
 use crate::policy::privilege::{member_may_create_socket, member_may_use_cap};
 use crate::registry::{index_of, sock_slot, task_slot, State};
 use kernel::prelude::*;
@@ -26,6 +27,14 @@ impl core::fmt::Display for ShowBind {
             BindAddr::V6Other => f.write_str("an IPv6 address"),
         }
     }
+}
+
+/// What a bind() becomes.
+pub(crate) struct BindRewrite {
+    /// Bind this IPv4 address instead.
+    pub(crate) addr: Option<u32>,
+    /// Bind this port instead (a hidden port).
+    pub(crate) port: Option<u16>,
 }
 
 impl State {
@@ -79,15 +88,43 @@ impl State {
         let Some(index) = SockTags::del(sk).and_then(index_of) else {
             return;
         };
+        // Only member sockets reserve hidden ports.
+        self.port_free(sk);
         if self.table.socket_put(index) {
             Reaper::kick();
         }
     }
 
-    /// bind(): `Ok(None)` lets it proceed, `Ok(Some(a))` binds IPv4 `a`
-    /// instead (a member's 127.0.x.y becomes its private copy),
-    /// `Err(EADDRNOTAVAIL)` refuses.
-    pub(crate) fn bind_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result<Option<u32>> {
+    /// bind() of `addr` (and, for a first TCP/UDP bind, `shared_port`):
+    /// the address and port to bind instead, if any. A member's
+    /// 127.0.x.y becomes its private copy; a member's port on a wildcard or
+    /// on its loopback becomes a hidden port (mechanism 13).
+    pub(crate) fn bind_check(
+        &self,
+        sock: &BindSock<'_>,
+        net: u32,
+        addr: BindAddr,
+        shared_port: Option<(Proto, u16)>,
+    ) -> Result<BindRewrite> {
+        let sk = sock.id();
+        let new_addr = self.bind_addr_check(sk, net, addr)?;
+        let shareable = matches!(addr, BindAddr::V4(0) | BindAddr::V6Any)
+            || matches!(addr, BindAddr::V4(a) if is_loopback(a));
+        let port = match (sock_slot(sk), shared_port) {
+            (Some(slot), Some((proto, port))) if shareable => {
+                Some(self.reserve_port(sock, slot, proto, port)?)
+            }
+            _ => None,
+        };
+        Ok(BindRewrite {
+            addr: new_addr,
+            port,
+        })
+    }
+
+    /// The address part of bind(): `Ok(None)` lets it proceed, `Ok(Some(a))`
+    /// binds IPv4 `a` instead, `Err(EADDRNOTAVAIL)` refuses.
+    fn bind_addr_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result<Option<u32>> {
         let member = sock_slot(sk);
         if let BindAddr::V4(a) = addr {
             if is_loopback(a) {

@@ -78,8 +78,13 @@ impl State {
             let Some(private) = loopback::to_private(daddr, index) else {
                 return Ok(None);
             };
-            let to_parent =
-                self.table.shared_loopback(index) && !net.listener_exists(sk, private, dport);
+            // The member's loopback listeners sit on hidden ports.
+            let own_listener = || {
+                let proto = net.proto(sk);
+                let port = proto.and_then(|p| self.hidden_port(index, p, dport));
+                port.is_some_and(|h| net.listener_exists(sk, private, h))
+            };
+            let to_parent = self.table.shared_loopback(index) && !own_listener();
             return Ok((!to_parent).then_some(private));
         }
         if daddr == 0 || self.owned(net_inum, index).next().is_some() {

@@ -10,8 +10,9 @@ mkdir -p "$OUT"
 BB=$(command -v busybox || echo /bin/busybox)
 file "$BB" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] || die "static busybox missing"
 # Our static test client.
-if [ ! -x "$OUT/l3ns-probe" ] || [ "$L3NS_ROOT/scripts/guest/probe.c" -nt "$OUT/l3ns-probe" ]; then
-	gcc -static -O2 -Wall -o "$OUT/l3ns-probe" "$L3NS_ROOT/scripts/guest/probe.c" -lpthread || die "building l3ns-probe failed"
+G=$L3NS_ROOT/scripts/guest
+if [ ! -x "$OUT/l3ns-probe" ] || [ -n "$(find "$G" -name 'probe*' -newer "$OUT/l3ns-probe")" ]; then
+	gcc -static -O2 -Wall -o "$OUT/l3ns-probe" "$G/probe.c" "$G/probe_ports.c" -lpthread || die "building l3ns-probe failed"
 fi
 list=$OUT/initramfs.list
 {

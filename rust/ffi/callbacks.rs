@@ -8,8 +8,9 @@
 //! that registration keeps the `State` alive until the callback can no
 //! longer run.
 
-use super::{bindings, NetCounters, NetRef, NewTask, SockId, TaskId};
+use super::{bindings, BindSock, InPacket, NetCounters, NetRef, NewTask, SockId, TaskId};
 use crate::policy::bindrule::{BindAddr, Owned};
+use crate::policy::ports::Proto;
 use crate::policy::source::{Flow, SourceChoice};
 use crate::{control, hooks, registry::State};
 use core::marker::PhantomData;
@@ -143,19 +144,29 @@ unsafe extern "C" fn l3ns_rs_bind_check(
     sk: *const c_void,
     req: *const bindings::l3ns_bind_req,
     rewrite: *mut u32,
+    port: *mut u16,
 ) -> i32 {
-    // SAFETY: per the function contract (`rewrite` is writable).
-    let (state, req, rewrite) = unsafe { (state(data), &*req, &mut *rewrite) };
+    // SAFETY: per the function contract (`rewrite` and `port` are writable;
+    // `sk` is the socket being bound, live for this call).
+    let (state, req, rewrite, port, sock) =
+        unsafe { (state(data), &*req, &mut *rewrite, &mut *port, BindSock::from_raw(sk)) };
     let addr = match req.kind {
         bindings::l3ns_bind_kind_L3NS_BIND_V4 => BindAddr::V4(req.v4),
         bindings::l3ns_bind_kind_L3NS_BIND_V6_ANY => BindAddr::V6Any,
         bindings::l3ns_bind_kind_L3NS_BIND_V6_LOOPBACK => BindAddr::V6Loopback,
         _ => BindAddr::V6Other,
     };
+    let proto = match u32::from(req.l4) {
+        bindings::l3ns_l4_L3NS_L4_TCP => Some(Proto::Tcp),
+        bindings::l3ns_l4_L3NS_L4_UDP => Some(Proto::Udp),
+        _ => None,
+    };
+    // Only a first bind of a TCP/UDP socket to a non-zero port may share it.
+    let shared_port = proto.filter(|_| req.port != 0 && req.bound == 0).map(|p| (p, req.port));
     from_result(|| {
-        *rewrite = state
-            .bind_check(SockId(sk as usize), req.net_inum, addr)?
-            .unwrap_or(0);
+        let b = state.bind_check(&sock, req.net_inum, addr, shared_port)?;
+        *rewrite = b.addr.unwrap_or(0);
+        *port = b.port.unwrap_or(0);
         Ok(0)
     })
 }
@@ -286,6 +297,16 @@ unsafe extern "C" fn l3ns_rs_getname_map(data: *mut c_void, sk: *const c_void, a
 
 /// # Safety
 ///
+/// Called by the getsockname probes, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_getname_port(data: *mut c_void, sk: *const c_void, port: u16) -> u16 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.getname_port(SockId(sk as usize), port)
+}
+
+/// # Safety
+///
 /// Called by the visibility redirects, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_addr_visible(data: *mut c_void, net: u32, addr: u32) -> bool {
@@ -297,26 +318,47 @@ unsafe extern "C" fn l3ns_rs_addr_visible(data: *mut c_void, net: u32, addr: u32
 /// # Safety
 ///
 /// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
-/// valid `struct l3ns_pkt`, `net` to the `struct l3ns_net` of the packet's
+/// valid, writable `struct l3ns_pkt` (its `ctx`, when not null, is the
+/// running LOCAL_IN call's steering context), `net` to the `struct l3ns_net` of the packet's
 /// network namespace (alive while its hooks are registered).
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_nf_hook(
     data: *mut c_void,
-    pkt: *const bindings::l3ns_pkt,
+    pkt: *mut bindings::l3ns_pkt,
     net: *mut bindings::l3ns_net,
 ) -> u32 {
     // SAFETY: per the function contract.
-    let (state, pkt, counters) = unsafe { (state(data), &*pkt, NetCounters::from_raw(net)) };
-    let pkt = hooks::Packet {
-        hook: hooks::Hook::from_raw(pkt.hook),
-        sk: (!pkt.sk.is_null()).then(|| SockId(pkt.sk as usize)),
-        net: pkt.net_inum,
-        saddr: pkt.saddr,
-        daddr: pkt.daddr,
+    let (state, raw, counters) = unsafe { (state(data), &mut *pkt, NetCounters::from_raw(net)) };
+    let proto = match u32::from(raw.l4) {
+        bindings::l3ns_l4_L3NS_L4_TCP => Some(Proto::Tcp),
+        bindings::l3ns_l4_L3NS_L4_UDP => Some(Proto::Udp),
+        _ => None,
     };
-    match hooks::nf_hook(state, &pkt, &counters) {
+    let mut pkt = hooks::Packet {
+        hook: hooks::Hook::from_raw(raw.hook),
+        sk: (!raw.sk.is_null()).then(|| SockId(raw.sk as usize)),
+        net: raw.net_inum,
+        saddr: raw.saddr,
+        daddr: raw.daddr,
+        ports: proto.map(|proto| hooks::Ports {
+            proto,
+            sport: raw.sport,
+            dport: raw.dport,
+            syn: raw.tcp_syn != 0,
+        }),
+        bcast: raw.bcast != 0,
+        // SAFETY: at LOCAL_IN `ctx` is the running hook call's context and
+        // `pkt` does not outlive this call.
+        input: (!raw.ctx.is_null()).then(|| unsafe { InPacket::from_raw(raw.ctx) }),
+    };
+    match hooks::nf_hook(state, &mut pkt, &counters) {
         hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
+        hooks::Verdict::AcceptFromPort(port) => {
+            raw.set_sport = port;
+            bindings::L3NS_NF_ACCEPT
+        }
         hooks::Verdict::Drop => bindings::L3NS_NF_DROP,
+        hooks::Verdict::Reject => bindings::L3NS_NF_REJECT,
     }
 }
 

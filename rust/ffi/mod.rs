@@ -10,11 +10,13 @@
 
 mod callbacks;
 pub(crate) mod registration;
+pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
     AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
 };
+pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
 
 /// Raw bindings to the C shim, generated at build time (never committed).
@@ -33,6 +35,7 @@ mod bindings {
 
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
+use crate::policy::ports::PortTable;
 use core::sync::atomic::AtomicU64;
 use kernel::error::{code::EINVAL, Error};
 
@@ -43,6 +46,10 @@ unsafe impl kernel::init::Zeroable for NsTable {}
 // `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
 // SAFETY: the all-zero bit pattern is a valid `AddrTable`.
 unsafe impl kernel::init::Zeroable for AddrTable {}
+
+// `PortTable` consists only of atomics; all-zero is the empty table (every hidden port free).
+// SAFETY: the all-zero bit pattern is a valid `PortTable`.
+unsafe impl kernel::init::Zeroable for PortTable {}
 
 /// Module parameters (declared with `module_param` in the C shim, because
 /// the 6.12 `module!` macro has no parameters).
@@ -198,6 +205,18 @@ impl NetRef<'_> {
         // SAFETY: both are live for the duration of that call.
         unsafe { bindings::l3ns_c_listener_exists(self.ptr, sk.0 as *const _, addr, port) }
     }
+
+    /// The transport protocol of `sk` (the socket of the same probe call),
+    /// if TCP or UDP.
+    pub(crate) fn proto(&self, sk: tags::SockId) -> Option<crate::policy::ports::Proto> {
+        // SAFETY: `sk` is live for the duration of the probe call (as above).
+        let l4 = unsafe { bindings::l3ns_c_sock_l4(sk.0 as *const _) };
+        match u32::from(l4) {
+            bindings::l3ns_l4_L3NS_L4_TCP => Some(crate::policy::ports::Proto::Tcp),
+            bindings::l3ns_l4_L3NS_L4_UDP => Some(crate::policy::ports::Proto::Udp),
+            _ => None,
+        }
+    }
 }
 
 /// A task that `sched_process_fork` just created and that has not run yet.
@@ -284,6 +303,11 @@ pub(crate) mod errno {
     /// `EADDRNOTAVAIL`.
     pub(crate) fn eaddrnotavail() -> Error {
         Error::from_errno(-99)
+    }
+
+    /// `EADDRINUSE`.
+    pub(crate) fn eaddrinuse() -> Error {
+        Error::from_errno(-98)
     }
 
     /// `ENOBUFS`.

@@ -10,6 +10,7 @@ use kernel::ffi::c_void;
 
 const TASK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_TASK as u32;
 const SOCK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_SOCK as u32;
+const PORT: u32 = bindings::l3ns_tag_kind_L3NS_TAG_PORT as u32;
 
 /// Identity of a `struct sock` (its address; never dereferenced in Rust).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -43,8 +44,8 @@ fn clear(kind: u32) {
 }
 
 macro_rules! tag_table {
-    ($name:ident, $id:ty, $kind:expr, $what:literal) => {
-        #[doc = concat!($what, " -> L3 slot tags. A tag value is `slot index + 1`.")]
+    ($name:ident, $id:ty, $kind:expr, $doc:literal) => {
+        #[doc = $doc]
         pub(crate) struct $name;
 
         impl $name {
@@ -77,8 +78,14 @@ macro_rules! tag_table {
     };
 }
 
-tag_table!(TaskTags, TaskId, TASK, "Task");
-tag_table!(SockTags, SockId, SOCK, "Socket");
+tag_table!(TaskTags, TaskId, TASK, "Task -> L3 slot tags. A tag value is `slot index + 1`.");
+tag_table!(SockTags, SockId, SOCK, "Socket -> L3 slot tags. A tag value is `slot index + 1`.");
+tag_table!(
+    PortTags,
+    SockId,
+    PORT,
+    "Socket -> the hidden port its bind reserved (mechanism 13)."
+);
 
 /// A tag key for tests: any address works, since keys are never dereferenced.
 #[cfg(CONFIG_KUNIT)]

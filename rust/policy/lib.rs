@@ -16,5 +16,6 @@ pub mod demux;
 pub mod loopback;
 pub mod nstable;
 pub mod parse;
+pub mod ports;
 pub mod privilege;
 pub mod source;

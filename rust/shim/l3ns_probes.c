@@ -143,17 +143,28 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct l3ns_bind_req req = {};
 	u32 rewrite = 0;
 
+	u16 port = 0;
+
 	k->ret = 0;
 	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
 		return 1;
 	if (!classify(sa, len, &req))
 		return 1;
 	req.net_inum = sock_net(sock->sk)->ns.inum;
-	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite);
+	/* sin_port and sin6_port sit at the same offset. */
+	req.port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sock->sk->sk_protocol == IPPROTO_TCP && sock->type == SOCK_STREAM)
+		req.l4 = L3NS_L4_TCP;
+	else if (sock->sk->sk_protocol == IPPROTO_UDP && sock->type == SOCK_DGRAM)
+		req.l4 = L3NS_L4_UDP;
+	req.bound = READ_ONCE(inet_sk(sock->sk)->inet_num) != 0;
+	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite, &port);
 	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
 	 * passed to ->bind(): rewriting it changes what gets bound. */
 	if (!k->ret && rewrite)
 		l3ns_sockaddr_set_v4((struct sockaddr *)sa, rewrite);
+	if (!k->ret && port)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
 	return k->ret ? 0 : 1;
 }
 

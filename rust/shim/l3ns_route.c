@@ -122,6 +122,17 @@ static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port
 	return false;
 }
 
+u8 l3ns_c_sock_l4(const void *skp)
+{
+	const struct sock *sk = skp;
+
+	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM)
+		return L3NS_L4_TCP;
+	if (sk->sk_protocol == IPPROTO_UDP && sk->sk_type == SOCK_DGRAM)
+		return L3NS_L4_UDP;
+	return L3NS_L4_OTHER;
+}
+
 bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 port)
 {
 	struct net *net = (struct net *)netp;
@@ -222,6 +233,7 @@ static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 struct l3ns_getname {
 	struct socket *sock;
 	struct sockaddr *uaddr;
+	int peer;
 };
 
 static int getname_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -230,6 +242,7 @@ static int getname_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	g->sock = (struct socket *)regs_get_kernel_argument(regs, 0);
 	g->uaddr = (struct sockaddr *)regs_get_kernel_argument(regs, 1);
+	g->peer = (int)regs_get_kernel_argument(regs, 2);
 	if (!g->sock || !inet_user_sock(g->sock->sk) || !g->uaddr ||
 	    !l3ns_c_tag_get(L3NS_TAG_SOCK, g->sock->sk))
 		return 1;
@@ -248,6 +261,14 @@ static int getname_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		shown = l3ns_rs_getname_map(l3ns_route_data, g->sock->sk, addr);
 		if (shown != addr)
 			l3ns_sockaddr_set_v4(g->uaddr, shown);
+	}
+	/* Our own port (AF_INET or AF_INET6, same offset): a hidden port
+	 * shows as the one asked for. */
+	if (len >= (int)sizeof(struct sockaddr_in) && !g->peer &&
+	    (g->uaddr->sa_family == AF_INET || g->uaddr->sa_family == AF_INET6)) {
+		__be16 *p = &((struct sockaddr_in *)g->uaddr)->sin_port;
+
+		*p = htons(l3ns_rs_getname_port(l3ns_route_data, g->sock->sk, ntohs(*p)));
 	}
 	return 0;
 }

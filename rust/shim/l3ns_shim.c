@@ -33,6 +33,7 @@
 #include <net/sock.h>
 
 #include "l3ns_shim.h"
+#include "l3ns_steer.h"
 
 /* ---- module parameters --------------------------------------------------- */
 
@@ -85,8 +86,18 @@ static unsigned int l3ns_nf_hookfn(void *priv, struct sk_buff *skb,
 		.from_loopback = dev_is_loopback(state->in) || dev_is_loopback(state->out),
 	};
 	struct l3ns_net *ln = net_generic(state->net, l3ns_net_id);
+	u8 doff;
 
-	return l3ns_rs_nf_hook(priv, &pkt, ln) == L3NS_NF_ACCEPT ? NF_ACCEPT : NF_DROP;
+	if (state->hook == NF_INET_LOCAL_IN)
+		return l3ns_local_in(priv, skb, state, &pkt, ln);
+	/* A member socket's packet: its source port may be a hidden one. */
+	if (pkt.sk)
+		l3ns_ports(skb, &pkt, &doff);
+	if (l3ns_rs_nf_hook(priv, &pkt, ln) != L3NS_NF_ACCEPT)
+		return NF_DROP;
+	if (pkt.set_sport && !l3ns_set_sport(skb, pkt.set_sport))
+		return NF_DROP;
+	return NF_ACCEPT;
 }
 
 static struct nf_hook_ops l3ns_nf_ops[] = {
@@ -101,6 +112,14 @@ static struct nf_hook_ops l3ns_nf_ops[] = {
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+	{
+		/* Steering: after the filter and security tables (their
+		 * verdicts come first), before conntrack confirmation. */
+		.hook = l3ns_nf_hookfn,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_SECURITY + 1,
 	},
 };
 

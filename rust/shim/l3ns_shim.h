@@ -19,7 +19,8 @@
 enum l3ns_tag_kind {
 	L3NS_TAG_TASK = 0,
 	L3NS_TAG_SOCK = 1,
-	L3NS_TAG_KINDS = 2,
+	L3NS_TAG_PORT = 2,	/* socket -> the hidden port it reserved */
+	L3NS_TAG_KINDS = 3,
 };
 
 /* What bind() asks for, classified by the shim (host byte order). */
@@ -34,6 +35,9 @@ struct l3ns_bind_req {
 	u32 kind;		/* enum l3ns_bind_kind */
 	u32 v4;
 	u32 net_inum;		/* netns of the socket */
+	u16 port;		/* the port asked for */
+	u8 l4;			/* enum l3ns_l4: TCP or UDP socket */
+	u8 bound;		/* the socket already has a local port */
 };
 
 /* The debugfs files under net_ns/. */
@@ -61,14 +65,28 @@ struct l3ns_task_ns {
 };
 
 /* The IPv4 header fields a netfilter hook decides on (host byte order). */
+/* Transport protocols l3ns virtualizes ports for. */
+enum l3ns_l4 {
+	L3NS_L4_OTHER = 0,
+	L3NS_L4_TCP = 1,
+	L3NS_L4_UDP = 2,
+};
+
 struct l3ns_pkt {
 	const void *sk;		/* LOCAL_OUT: the sending full user socket, or NULL */
+	void *ctx;		/* LOCAL_IN: for l3ns_c_in_*(), else NULL */
 	u32 net_inum;
 	u32 saddr;
 	u32 daddr;
+	u16 sport;		/* valid when l4 != L3NS_L4_OTHER */
+	u16 dport;
+	u16 set_sport;		/* out (LOCAL_OUT): rewrite the source port to this */
 	u8 protocol;
 	u8 hook;		/* enum nf_inet_hooks */
 	u8 from_loopback;	/* state->in or state->out is a loopback device */
+	u8 l4;			/* enum l3ns_l4; LOCAL_OUT: only for member sockets */
+	u8 tcp_syn;		/* SYN without ACK */
+	u8 bcast;		/* LOCAL_IN: routed as broadcast or multicast */
 };
 
 /* A route lookup made for a socket (ip_route_output_flow), host order. */
@@ -93,6 +111,8 @@ enum l3ns_source {
 /* Verdicts returned by l3ns_rs_nf_hook. */
 #define L3NS_NF_ACCEPT 1u
 #define L3NS_NF_DROP   0u
+/* LOCAL_IN: drop, answering with a TCP RST / ICMP port unreachable. */
+#define L3NS_NF_REJECT 2u
 
 /* --- implemented in C --------------------------------------------------- */
 
@@ -160,6 +180,20 @@ int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr);
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
  * pointer handed to l3ns_rs_connect_check)? RCU read side, any context. */
 bool l3ns_c_listener_exists(const void *net, const void *sk, u32 addr, u16 port);
+/* The enum l3ns_l4 of a live socket. */
+u8 l3ns_c_sock_l4(const void *sk);
+
+/* LOCAL_IN steering (pkt->ctx): did early demux already find a socket? */
+bool l3ns_c_in_has_sock(const void *ctx);
+/* Finds the socket of the namespace tagged `owner_tag` (0: the parent) for
+ * the packet, on its destination port or on `hidden` (0: none), and
+ * assigns it to the skb; false when there is none. */
+bool l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden);
+/* Broadcast/multicast UDP: delivers a copy with destination port `port`. */
+void l3ns_c_in_copy(void *ctx, u16 port);
+/* Is `port` bound by a socket of sk's protocol in sk's netns? Process
+ * context (takes the hash chain's lock). */
+bool l3ns_c_port_in_use(const void *sk, u16 port);
 
 /* Kills a task that has not run yet (fail-closed inheritance). */
 void l3ns_c_kill_task(const void *task);
@@ -181,7 +215,9 @@ u32 l3ns_c_param_max_addrs(void);
 ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
 /* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
 ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
-unsigned int l3ns_rs_nf_hook(void *data, const struct l3ns_pkt *pkt, struct l3ns_net *net);
+/* A packet at PRE_ROUTING, LOCAL_IN or LOCAL_OUT: an L3NS_NF_* verdict;
+ * may set pkt->set_sport. */
+unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
 void l3ns_rs_task_free(void *data, const void *task);
@@ -195,8 +231,10 @@ int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
 void l3ns_rs_sock_free(void *data, const void *sk);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
- * address to bind instead), -EADDRNOTAVAIL to refuse. */
-int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite);
+ * address to bind instead, and *port, if non-zero, as the port), or
+ * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse. */
+int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite,
+		       u16 *port);
 /* Must the route lookup for sk in net_inum be judged (member socket, or
  * the netns has owned addresses)? */
 bool l3ns_rs_source_wanted(void *data, const void *sk, u32 net_inum);
@@ -212,6 +250,9 @@ int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u
 			  bool bcast, bool tcp_syn);
 /* getsockname/getpeername of a member socket: the IPv4 address to show. */
 u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
+/* getsockname of a member socket: the port to show (a hidden port maps
+ * back to the port asked for). */
+u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);
 /* May the calling task see address addr of netns net_inum? Any context. */
 bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */

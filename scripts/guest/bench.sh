@@ -5,7 +5,7 @@
 D=/sys/kernel/debug/net_ns
 ip link set dummy0 name eth0 && ip link set eth0 up && ip addr add 10.0.0.1/24 dev eth0 && ip addr add 10.0.0.2/24 dev eth0
 ROUNDS=3
-set -- "udp 4000" "connect 1000" "bind 1000" "fork 200"
+set -- "udp 4000" "wild 4000" "connect 1000" "bind 1000" "fork 200"
 echo "l3ns bench: average ns per operation (TCG guest, $ROUNDS interleaved rounds)"
 printf '%-8s %12s %12s %12s %10s %10s\n' op unloaded loaded member loaded/un member/un
 for spec in "$@"; do
@@ -23,3 +23,5 @@ for spec in "$@"; do
 done
 echo "loaded: l3ns loaded, the measuring task in no L3 namespace;"
 echo "member: a task in an L3 namespace owning 10.0.0.2 (its loopback traffic, binds, forks)."
+echo "udp: loopback datagrams to a bound port; wild: to a 0.0.0.0:7000 socket (a member's"
+echo "sits on a hidden port: every datagram is steered at LOCAL_IN)."

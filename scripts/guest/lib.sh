@@ -77,7 +77,15 @@ ns_with() {
 	wait_for sh -c "[ -s $f ]" || fail "namespace with $* did not start"
 	cat "$f"
 }
-ns_cleanup() { [ -f /tmp/ns.pids ] && kill $(cat /tmp/ns.pids) 2>/dev/null; rm -f /tmp/ns.pids; true; }
+# ns_cleanup also waits (up to 5 s) until the netns has no L3 children left:
+# tasks and sockets are freed after RCU grace periods, and the next
+# scenario must find every address back with the parent.
+ns_cleanup() {
+	[ -f /tmp/ns.pids ] && kill $(cat /tmp/ns.pids) 2>/dev/null
+	rm -f /tmp/ns.pids
+	[ -d $D ] && wait_for sh -c "[ \$(sed -n 's/^l3_children: //p' $D/info) = 0 ]"
+	true
+}
 
 # in_ns ID CMD: runs CMD (shell text) inside L3 namespace ID.
 in_ns() { sh -c ". /guest/lib.sh; echo $1 > $D/join || exit 1; $2"; }

@@ -4,6 +4,8 @@
  * a shell tool cannot express exactly. Prints one result line:
  * "ok <detail>" or "errno <NAME>" (exit status 0 either way; 2 on misuse).
  *
+ * Shared-port commands (name, serve, ask, asuser) are in probe_ports.c.
+ *
  *   l3ns-probe write FILE BYTES   one write(2) of BYTES (escapes: \n \t \0 \\ \xNN)
  *   l3ns-probe bind PROTO ADDR PORT
  *                                 socket + bind(2); PROTO is tcp, udp, raw
@@ -30,7 +32,8 @@
  *                                 one datagram to GROUP with IP_MULTICAST_IF IFADDR
  *   l3ns-probe thread FILE        a new thread prints the `id:` line of FILE
  *   l3ns-probe bench WHAT N         average ns per operation over N runs, WHAT
- *                                 is udp (loopback send+recv of 64 bytes),
+ *                                 is udp (loopback send+recv of 64 bytes), wild
+ *                                 (the same to a 0.0.0.0:7000 receiver),
  *                                 fork (fork+exit+wait), bind (socket+bind+
  *                                 close) or connect (UDP socket+connect+close)
  *   l3ns-probe recv ADDR PORT SECONDS [GROUP]
@@ -56,7 +59,9 @@
 #include <netinet/udp.h>
 #include <netinet/ip.h>
 
-static const char *errname(int e)
+#include "probe.h"
+
+const char *errname(int e)
 {
 	switch (e) {
 #define E(x) case x: return #x
@@ -471,20 +476,28 @@ static long long now_ns(void)
 
 static int cmd_bench(const char *what, int n)
 {
+	/* "wild": the receiver is on 0.0.0.0:7000 (a member's is on a hidden
+	 * port, so its datagrams take the steering path). */
+	int wild = !strcmp(what, "wild");
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(wild ? 7000 : 0),
+				 .sin_addr.s_addr = htonl(wild ? INADDR_ANY : INADDR_LOOPBACK) };
 	socklen_t len = sizeof(a);
 	char buf[64] = {};
 	long long t0;
 	int i, r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
 
-	if (r < 0 || s < 0 || bind(r, (struct sockaddr *)&a, len) || getsockname(r, (struct sockaddr *)&a, &len) ||
-	    connect(s, (struct sockaddr *)&a, len)) {
+	if (r < 0 || s < 0 || bind(r, (struct sockaddr *)&b, len) || getsockname(r, (struct sockaddr *)&a, &len))
+		goto fail;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(s, (struct sockaddr *)&a, len)) {
+fail:
 		printf("errno %s\n", errname(errno));
 		return 0;
 	}
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
-		if (!strcmp(what, "udp")) {
+		if (!strcmp(what, "udp") || wild) {
 			if (send(s, buf, sizeof(buf), 0) < 0 || recv(r, buf, sizeof(buf), 0) < 0)
 				return 2;
 		} else if (!strcmp(what, "fork")) {
@@ -510,6 +523,10 @@ static int cmd_bench(const char *what, int n)
 
 int main(int argc, char **argv)
 {
+	int r = ports_main(argc, argv);
+
+	if (r >= 0)
+		return r;
 	if (argc == 4 && !strcmp(argv[1], "rawsend"))
 		return cmd_rawsend(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "mcsend"))

@@ -17,7 +17,7 @@ rmmod l3ns || fail "rmmod failed"
 [ -d $D ] && fail "net_ns/ still exists after rmmod"
 line=$(dmesg | grep 'l3ns: unloaded:' | tail -1)
 echo "$line"
-case $line in *"0 task tags, 0 socket tags, 0 addresses, 0 namespaces left"*) note "ok: counters at zero" ;; *) fail "unload left objects: $line" ;; esac
+case $line in *"0 task tags, 0 socket tags, 0 port tags, 0 addresses, 0 namespaces left"*) note "ok: counters at zero" ;; *) fail "unload left objects: $line" ;; esac
 dmesg | grep -q "l3ns: unload: L3 namespace .* dissolved" || fail "no dissolve line"
 dmesg | grep -q "address(es) returned to net_ns [0-9]*: 10.0.0.2/24" || fail "no line returning 10.0.0.2"
 expect "the address is visible to the parent again" "inet 10.0.0.2/24" "$(ip -4 addr show dev eth0 | grep -o 'inet 10.0.0.2/24')"

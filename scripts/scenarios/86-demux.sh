@@ -1,6 +1,7 @@
 # Incoming demux: a packet for a child's address reaches only that child's
-# sockets (not the parent's wildcard ones); a child's wildcard socket does
-# not receive the parent's traffic. UDP with l3ns-probe, TCP with busybox
+# sockets (not the parent's wildcard ones: the sender gets RST / port
+# unreachable); a child's wildcard socket does not receive the parent's
+# traffic. UDP with l3ns-probe, TCP with busybox
 # httpd and wget.
 ensure_loaded
 net_setup
@@ -21,7 +22,7 @@ udp_case "parent wildcard socket, packet for A" "timeout" parent 5400 10.0.0.2
 udp_case "parent wildcard socket, packet for the parent" "ok from 10.0.0.1" parent 5401 10.0.0.1
 udp_case "A's wildcard socket, packet for A" "ok from 10.0.0.1" A 5402 10.0.0.2
 udp_case "A's wildcard socket, packet for the parent" "timeout" A 5403 10.0.0.1
-assert_ge "delivery_drops counted" 2 "$(info_get delivery_drops)"
+assert_ge "rejects at LOCAL_IN counted" 1 "$(info_get local_in_rejects)"
 mkdir -p /tmp/wwwA /tmp/wwwP
 echo "served by A" >/tmp/wwwA/index.html
 echo "served by the parent" >/tmp/wwwP/index.html
@@ -31,6 +32,7 @@ expect "parent fetches A's page" "served by A" "$(timeout 5 wget -q -O - http://
 expect "A's wildcard listener does not serve the parent's address" "" "$(timeout 5 wget -q -O - http://10.0.0.1:8080/ 2>/dev/null)"
 expect "A fetches the parent's page" "served by the parent" "$(in_ns $A 'timeout 5 wget -q -O - http://10.0.0.1:8081/')"
 expect "parent's wildcard listener does not serve A's address" "" "$(timeout 5 wget -q -O - http://10.0.0.2:8081/ 2>/dev/null)"
+expect "... and the client is refused at once (RST)" "errno ECONNREFUSED" "$(l3ns-probe connect tcp 10.0.0.2 8081)"
 assert_ge "A's rx_packets" 4 "$(in_ns $A 'info_get rx_packets')"
 assert_ge "A's tx_packets" 2 "$(in_ns $A 'info_get tx_packets')"
 kill $(pidof httpd) 2>/dev/null
