@@ -7,6 +7,10 @@
  *   ask DADDR PORT            connected UDP client: prints
  *                             "ok NAME from ADDR PORT", "errno ECONNREFUSED"
  *                             (ICMP port unreachable) or "timeout"
+ *   count PORT SECONDS [GROUP]
+ *                             UDP socket on 0.0.0.0:PORT (joined to GROUP):
+ *                             prints "ready", then "ok N" with the number
+ *                             of datagrams received in SECONDS
  *   asuser UID CMD...         runs CMD with uid and gid UID
  */
 #include <errno.h>
@@ -111,6 +115,41 @@ static int cmd_ask(const char *daddr, int port)
 	return 0;
 }
 
+static int cmd_count(int port, int seconds, const char *group)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, n = 0;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct timeval tv = { .tv_sec = seconds };
+	char buf[64];
+
+	if (fd < 0)
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	if (group) {
+		struct ip_mreqn mr = {};
+
+		if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
+			return 2;
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+			printf("errno %s\n", errname(errno));
+			return 0;
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	/* SO_RCVTIMEO restarts per call: count until one full quiet period. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (recv(fd, buf, sizeof(buf), 0) >= 0)
+		n++;
+	printf("ok %d\n", n);
+	close(fd);
+	return 0;
+}
+
 static int cmd_asuser(int uid, char **cmd)
 {
 	if (setgid(uid) < 0 || setuid(uid) < 0) {
@@ -130,6 +169,8 @@ int ports_main(int argc, char **argv)
 		return cmd_serve(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "ask"))
 		return cmd_ask(argv[2], atoi(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count"))
+		return cmd_count(atoi(argv[2]), atoi(argv[3]), argc == 5 ? argv[4] : NULL);
 	if (argc >= 4 && !strcmp(argv[1], "asuser"))
 		return cmd_asuser(atoi(argv[2]), argv + 3);
 	return -1;

@@ -31,6 +31,19 @@ expect "10.0.0.255 reaches the parent and A, not B" "got got timeout" "$(round 6
 expect "10.8.0.255 reaches the parent and B, not A" "got timeout got" "$(round 6002 10.8.0.255)"
 expect "multicast reaches every member of the group" "got got got" "$(round 6003 239.1.1.1 239.1.1.1)"
 expect "no group joined, no multicast" "timeout timeout timeout" "$(round 6004 239.1.1.2)"
+# No duplicates: one datagram is received exactly once by each socket.
+count_round() { # PORT DEST [GROUP]: "parent A B" datagram counts
+	l3ns-probe count $1 2 $3 >/tmp/c.P & p1=$!
+	in_ns $A "l3ns-probe count $1 2 $3" >/tmp/c.A & p2=$!
+	in_ns $B "l3ns-probe count $1 2 $3" >/tmp/c.B & p3=$!
+	bg_ready /tmp/c.P; bg_ready /tmp/c.A; bg_ready /tmp/c.B
+	l3ns-probe sendto $2 $1 >/dev/null
+	wait $p1 $p2 $p3
+	for w in P A B; do sed -n 2p /tmp/c.$w; done | tr '\n' ' ' | sed 's/ $//'
+}
+expect "255.255.255.255 arrives once per socket" "ok 1 ok 1 ok 1" "$(count_round 6005 255.255.255.255)"
+expect "multicast arrives once per socket" "ok 1 ok 1 ok 1" "$(count_round 6006 239.1.1.3 239.1.1.3)"
+expect "10.0.0.255 once for the parent and A" "ok 1 ok 1 ok 0" "$(count_round 6007 10.0.0.255)"
 # ping from a child: its address as source, and the reply reaches it.
 out=$(in_ns $A "ping -c 1 -W 2 10.0.0.1")
 echo "$out" | grep -q "1 packets received" || fail "ping from A failed: $out"

@@ -66,6 +66,7 @@ c0=$(cookies)
 echo 2 >/proc/sys/net/ipv4/tcp_syncookies || fail "cannot force SYN cookies"
 check_all parent " with SYN cookies"
 check_all B " with SYN cookies"
+expect "TCP to A's address, no server in A, with SYN cookies" "errno ECONNREFUSED" "$(l3ns-probe connect tcp 10.0.0.2 8081)"
 echo 1 >/proc/sys/net/ipv4/tcp_syncookies
 assert_ge "connections opened by SYN cookie" $((c0 + 8)) "$(cookies)"
 kill $(pidof httpd) $(pidof l3ns-probe) 2>/dev/null
