@@ -83,7 +83,9 @@ ns_with() {
 ns_cleanup() {
 	[ -f /tmp/ns.pids ] && kill $(cat /tmp/ns.pids) 2>/dev/null
 	rm -f /tmp/ns.pids
-	[ -d $D ] && wait_for sh -c "[ \$(sed -n 's/^l3_children: //p' $D/info) = 0 ]"
+	if [ -d $D ] && ! wait_for sh -c "[ \$(sed -n 's/^l3_children: //p' $D/info) = 0 ]"; then
+		echo "ns_cleanup: L3 children still alive after 5 s:"; cat $D/children
+	fi
 	true
 }
 

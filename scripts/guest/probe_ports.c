@@ -4,9 +4,14 @@
  *   name PROTO ADDR PORT      bind, print "ok ADDR PORT" from getsockname()
  *   serve NAME PORT SECONDS   UDP server on 0.0.0.0:PORT answering NAME to
  *                             every datagram (prints "ok serving" once bound)
- *   ask DADDR PORT            connected UDP client: prints
- *                             "ok NAME from ADDR PORT", "errno ECONNREFUSED"
- *                             (ICMP port unreachable) or "timeout"
+ *   ask DADDR PORT [LPORT]    connected UDP client (bound to 0.0.0.0:LPORT
+ *                             first, if given): prints "ok NAME from ADDR
+ *                             PORT", "errno ECONNREFUSED" (ICMP port
+ *                             unreachable) or "timeout"
+ *   accept PORT SECONDS       TCP server on 0.0.0.0:PORT: prints "ready",
+ *                             then "ok peer ADDR PORT" of one connection
+ *   dial LPORT DADDR PORT     TCP socket bound to 0.0.0.0:LPORT connects:
+ *                             "ok local PORT" (getsockname) or errno
  *   count PORT SECONDS [GROUP]
  *                             UDP socket on 0.0.0.0:PORT (joined to GROUP):
  *                             prints "ready", then "ok N" with the number
@@ -83,7 +88,19 @@ static int cmd_serve(const char *name, int port, int seconds)
 	return 0;
 }
 
-static int cmd_ask(const char *daddr, int port)
+/* Binds fd to 0.0.0.0:port; prints the errno and returns -1 on failure. */
+static int bind_any(int fd, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		printf("errno %s\n", errname(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_ask(const char *daddr, int port, int lport)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -95,6 +112,8 @@ static int cmd_ask(const char *daddr, int port)
 
 	if (fd < 0 || inet_pton(AF_INET, daddr, &a.sin_addr) != 1)
 		return 2;
+	if (lport && bind_any(fd, lport))
+		return 0;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || send(fd, "?", 1, 0) < 0) {
 		printf("errno %s\n", errname(errno));
@@ -150,6 +169,58 @@ static int cmd_count(int port, int seconds, const char *group)
 	return 0;
 }
 
+static int cmd_accept(int port, int seconds)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), c, one = 1;
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	struct timeval tv = { .tv_sec = seconds };
+	char ip[INET_ADDRSTRLEN];
+
+	if (fd < 0)
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind_any(fd, port))
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (listen(fd, 1) < 0)
+		return 2;
+	printf("ready\n");
+	fflush(stdout);
+	c = accept(fd, (struct sockaddr *)&from, &flen);
+	if (c < 0) {
+		printf("timeout\n");
+		return 0;
+	}
+	inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
+	printf("ok peer %s %d\n", ip, ntohs(from.sin_port));
+	close(c);
+	close(fd);
+	return 0;
+}
+
+static int cmd_dial(int lport, const char *daddr, int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	socklen_t len = sizeof(a);
+	struct timeval tv = { .tv_sec = 3 };
+
+	if (fd < 0 || inet_pton(AF_INET, daddr, &a.sin_addr) != 1)
+		return 2;
+	if (bind_any(fd, lport))
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	printf("ok local %d\n", ntohs(a.sin_port));
+	close(fd);
+	return 0;
+}
+
 static int cmd_asuser(int uid, char **cmd)
 {
 	if (setgid(uid) < 0 || setuid(uid) < 0) {
@@ -167,8 +238,12 @@ int ports_main(int argc, char **argv)
 		return cmd_name(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "serve"))
 		return cmd_serve(argv[2], atoi(argv[3]), atoi(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "ask"))
-		return cmd_ask(argv[2], atoi(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "ask"))
+		return cmd_ask(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 0);
+	if (argc == 4 && !strcmp(argv[1], "accept"))
+		return cmd_accept(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "dial"))
+		return cmd_dial(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count"))
 		return cmd_count(atoi(argv[2]), atoi(argv[3]), argc == 5 ? argv[4] : NULL);
 	if (argc >= 4 && !strcmp(argv[1], "asuser"))

@@ -33,6 +33,14 @@ expect "UDP parent -> B" "ok udpB from 10.0.0.3 8080" "$(l3ns-probe ask 10.0.0.3
 expect "UDP parent -> parent" "ok udpP from 10.0.0.1 8080" "$(l3ns-probe ask 10.0.0.1 8080)"
 expect "UDP B -> A" "ok udpA from 10.0.0.2 8080" "$(in_ns $B 'l3ns-probe ask 10.0.0.2 8080')"
 expect "UDP A -> parent" "ok udpP from 10.0.0.1 8080" "$(in_ns $A 'l3ns-probe ask 10.0.0.1 8080')"
+# A client bound to a port: its hidden source port is shown to peers (and
+# to itself) as the port it bound, and the answers find it.
+expect "UDP A -> parent from port 5556" "ok udpP from 10.0.0.1 8080" "$(in_ns $A 'l3ns-probe ask 10.0.0.1 8080 5556')"
+l3ns-probe accept 5600 5 >/tmp/acc & pa=$!
+bg_ready /tmp/acc
+expect "TCP A -> parent from port 5555" "ok local 5555" "$(in_ns $A 'l3ns-probe dial 5555 10.0.0.1 5600')"
+wait $pa
+expect "the parent sees A's port 5555" "ok peer 10.0.0.2 5555" "$(sed -n 2p /tmp/acc)"
 assert_ge "steered_packets counted" 10 "$(info_get steered_packets)"
 assert_ge "hidden ports held (2 TCP, 2 UDP)" 4 "$(info_get hidden_ports)"
 # getsockname() inside shows the port asked for, on IPv4 and dual-stack.
