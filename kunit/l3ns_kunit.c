@@ -12,6 +12,7 @@ int l3ns_kunit_nstable(void);
 int l3ns_kunit_tags(void);
 int l3ns_kunit_info_format(void);
 int l3ns_kunit_addrtable(void);
+int l3ns_kunit_porttable(void);
 int l3ns_kunit_rules(void);
 
 #define L3NS_RUST_CASE(name)						\
@@ -27,6 +28,7 @@ L3NS_RUST_CASE(nstable)
 L3NS_RUST_CASE(tags)
 L3NS_RUST_CASE(info_format)
 L3NS_RUST_CASE(addrtable)
+L3NS_RUST_CASE(porttable)
 L3NS_RUST_CASE(rules)
 
 static struct kunit_case l3ns_cases[] = {
@@ -35,6 +37,7 @@ static struct kunit_case l3ns_cases[] = {
 	KUNIT_CASE(tags_case),
 	KUNIT_CASE(info_format_case),
 	KUNIT_CASE(addrtable_case),
+	KUNIT_CASE(porttable_case),
 	KUNIT_CASE(rules_case),
 	{}
 };

@@ -6,6 +6,7 @@
 use crate::ffi::{self, errno};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
+use crate::policy::ports::{Proto, PORTS_PER_NS};
 use crate::policy::parse::{
     parse_addr_cmd, parse_join, parse_start, parse_take, AddrCmd, Dotted, ParseError, StartLevel,
 };
@@ -86,6 +87,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) l3: Option<NsView>,
     /// Addresses the reader's L3 namespace owns (bounded: 16 shown).
     pub(crate) addrs: &'a [Owned],
+    /// L3 reader: the ports its wildcard/loopback binds hold (hidden ports).
+    pub(crate) ports: &'a [(Proto, u16)],
     /// Whether the reader's L3 namespace shares the parent's loopback.
     pub(crate) shared_loopback: bool,
     /// L3 children of the L2 namespace.
@@ -134,6 +137,21 @@ fn write_addrs(out: &mut TextBuf<'_>, addrs: impl Iterator<Item = Owned>) -> fmt
     Ok(())
 }
 
+/// Writes `tcp/80 udp/53 ...`, or `-` for none.
+fn write_ports(out: &mut TextBuf<'_>, ports: &[(Proto, u16)]) -> fmt::Result {
+    for (i, (proto, port)) in ports.iter().enumerate() {
+        let name = match proto {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        };
+        write!(out, "{}{}/{}", if i == 0 { "" } else { " " }, name, port)?;
+    }
+    if ports.is_empty() {
+        out.write_str("-")?;
+    }
+    Ok(())
+}
+
 fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     // The patch's five lines, in its order and wording.
     writeln!(out, "nsproxy: {}", v.nsproxy)?;
@@ -175,6 +193,9 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
         out.write_str("addresses: ")?;
         write_addrs(out, v.addrs.iter().copied())?;
         out.write_str("\n")?;
+        out.write_str("shared_ports: ")?;
+        write_ports(out, v.ports)?;
+        out.write_str("\n")?;
     }
     writeln!(out, "l2_net_ns: {}", v.net_inum)?;
     writeln!(out, "l3_children: {}", v.children)?;
@@ -204,10 +225,19 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         prefix_len: 0,
     }; 16];
     let mut n = 0;
+    let mut ports = [(Proto::Tcp, 0u16); PORTS_PER_NS];
+    let mut np = 0;
     if let Some(ns) = &l3 {
         for (slot, o) in addrs.iter_mut().zip(state.owned(ns.parent, ns.index)) {
             *slot = o;
             n += 1;
+        }
+        let held = [Proto::Tcp, Proto::Udp]
+            .into_iter()
+            .flat_map(|p| state.ports.held_by(ns.index, p).map(move |(port, _)| (p, port)));
+        for (slot, p) in ports.iter_mut().zip(held) {
+            *slot = p;
+            np += 1;
         }
     }
     let view = InfoView {
@@ -217,6 +247,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         net_refcnt: task.net_refcnt,
         l3,
         addrs: &addrs[..n],
+        ports: &ports[..np],
         shared_loopback: l3
             .as_ref()
             .is_some_and(|ns| state.table.shared_loopback(ns.index)),

@@ -14,6 +14,7 @@ use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
 use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
 use crate::policy::demux::{may_deliver, may_see};
 use crate::policy::nstable::{NsTable, Writer};
+use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
 use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
 use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
 use kernel::ffi::c_int;
@@ -104,6 +105,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         net_refcnt: 9,
         l3: t.create(&w, 4026531840).ok(),
         addrs: &[],
+        ports: &[(Proto::Tcp, 8080), (Proto::Udp, 53)],
         shared_loopback: false,
         children: 1,
         pre_routing_packets: 5,
@@ -120,6 +122,8 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
     };
     let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
     check!(buf.get(..expect.len()) == Some(expect));
+    let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
+    check!(buf[..n].windows(ports.len()).any(|w| w == ports));
     check!(buf[..n].ends_with(
         b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\n"
     ));
@@ -129,6 +133,39 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
     };
     check!(buf[..n].starts_with(b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 4026531840\nnet_ns refcnt: 9\nlevel: layer 2\nl2_net_ns:"));
     check!(format_info(&v2, &mut buf[..20]) == Err(ENOSPC));
+    0
+}
+
+/// The hidden-port table in a kernel allocation: one hidden port per
+/// (namespace, protocol, port), shared by references, released by the last.
+#[no_mangle]
+extern "C" fn l3ns_kunit_porttable() -> c_int {
+    let Ok(t) = KBox::<PortTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+        return line!() as c_int;
+    };
+    let r = Reserver::assume_locked();
+    let a = Shared {
+        slot: 0,
+        proto: Proto::Tcp,
+        port: 8080,
+    };
+    let b = Shared { slot: 1, ..a };
+    let Ok(ha) = t.reserve(&r, a, |_| false) else {
+        return line!() as c_int;
+    };
+    check!(PortTable::is_hidden(ha));
+    check!(t.reserve(&r, a, |_| false) == Ok(ha));
+    let Ok(hb) = t.reserve(&r, b, |h| h == ha.wrapping_add(1)) else {
+        return line!() as c_int;
+    };
+    check!(hb != ha && hb != ha.wrapping_add(1));
+    check!(t.hidden(a) == Some(ha) && t.shared(hb) == Some(b));
+    check!(t.hidden(Shared { proto: Proto::Udp, ..a }).is_none());
+    t.release(ha);
+    check!(t.hidden(a) == Some(ha));
+    t.release(ha);
+    t.release(hb);
+    check!(t.hidden(a).is_none() && t.shared(hb).is_none() && t.is_empty());
     0
 }
 

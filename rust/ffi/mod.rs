@@ -9,6 +9,7 @@
 //! above this module is safe Rust.
 
 mod callbacks;
+mod packet_callbacks;
 pub(crate) mod registration;
 pub(crate) mod steering;
 pub(crate) mod tags;
@@ -35,7 +36,7 @@ mod bindings {
 
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
-use crate::policy::ports::PortTable;
+use crate::policy::ports::{PortTable, Proto};
 use core::sync::atomic::AtomicU64;
 use kernel::error::{code::EINVAL, Error};
 
@@ -208,14 +209,18 @@ impl NetRef<'_> {
 
     /// The transport protocol of `sk` (the socket of the same probe call),
     /// if TCP or UDP.
-    pub(crate) fn proto(&self, sk: tags::SockId) -> Option<crate::policy::ports::Proto> {
+    pub(crate) fn proto(&self, sk: tags::SockId) -> Option<Proto> {
         // SAFETY: `sk` is live for the duration of the probe call (as above).
-        let l4 = unsafe { bindings::l3ns_c_sock_l4(sk.0 as *const _) };
-        match u32::from(l4) {
-            bindings::l3ns_l4_L3NS_L4_TCP => Some(crate::policy::ports::Proto::Tcp),
-            bindings::l3ns_l4_L3NS_L4_UDP => Some(crate::policy::ports::Proto::Udp),
-            _ => None,
-        }
+        proto_of(unsafe { bindings::l3ns_c_sock_l4(sk.0 as *const _) })
+    }
+}
+
+/// The protocol an `enum l3ns_l4` value names, if TCP or UDP.
+fn proto_of(l4: u8) -> Option<Proto> {
+    match u32::from(l4) {
+        bindings::l3ns_l4_L3NS_L4_TCP => Some(Proto::Tcp),
+        bindings::l3ns_l4_L3NS_L4_UDP => Some(Proto::Udp),
+        _ => None,
     }
 }
 

@@ -17,7 +17,7 @@ l3ns-probe serve udpP 8080 60 >/tmp/uP &
 in_ns $A "l3ns-probe asuser 1000 l3ns-probe serve udpA 8080 60" >/tmp/uA &
 in_ns $B "l3ns-probe asuser 2000 l3ns-probe serve udpB 8080 60" >/tmp/uB &
 for n in P A B; do bg_ready /tmp/u$n; expect "UDP server $n on 0.0.0.0:8080" "ok serving" "$(cat /tmp/u$n)"; done
-get() { timeout 5 wget -q -O - "http://$1:8080/" 2>/dev/null; }
+expect "A's info lists its shared ports" "tcp/8080 udp/8080" "$(in_ns $A 'info_get shared_ports')"
 check_all() { # WHO(parent|A|B) SUFFIX
 	run() { if [ "$1" = parent ]; then sh -c "$2"; else in_ns $(eval echo \$$1) "$2"; fi; }
 	for pair in 10.0.0.1:P 10.0.0.2:A 10.0.0.4:A 10.0.0.3:B; do

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! C-to-Rust trampolines of the packet path: the netfilter hook and the
+//! route, connect/sendmsg, delivery and getsockname probes (mechanisms 9,
+//! 10, 12 and 13 of `Documentation/design.rst`). Same contract as
+//! [`super::callbacks`]: `data` is the `State` of a live registration.
+
+use super::callbacks::state;
+use super::{bindings, proto_of, InPacket, NetCounters, NetRef, SockId};
+use crate::hooks;
+use crate::policy::bindrule::Owned;
+use crate::policy::source::{Flow, SourceChoice};
+use core::marker::PhantomData;
+use kernel::error::from_result;
+use kernel::ffi::c_void;
+
+/// # Safety
+///
+/// Called by the `ip_route_output_flow` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_source_wanted(
+    data: *mut c_void,
+    sk: *const c_void,
+    _net_inum: u32,
+) -> bool {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.source_wanted(SockId(sk as usize))
+}
+
+/// # Safety
+///
+/// Called by the `ip_route_output_flow` probe: `data` as for [`state`], `f`
+/// points to a valid `struct l3ns_flow`, `addr` to a writable `u32`.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_source(
+    data: *mut c_void,
+    sk: *const c_void,
+    f: *const bindings::l3ns_flow,
+    addr: *mut u32,
+) -> u32 {
+    // SAFETY: per the function contract.
+    let (state, f, addr) = unsafe { (state(data), &*f, &mut *addr) };
+    let flow = Flow {
+        daddr: f.daddr,
+        saddr: f.saddr,
+        prefilled: f.prefilled != 0,
+        nexthop: f.nexthop,
+    };
+    let mut device = [Owned {
+        addr: 0,
+        prefix_len: 0,
+    }; bindings::L3NS_FLOW_DEV_ADDRS as usize];
+    let n = usize::from(f.ndev).min(device.len());
+    for (i, d) in device.iter_mut().enumerate().take(n) {
+        *d = Owned {
+            addr: f.dev_addr[i],
+            prefix_len: f.dev_prefix[i],
+        };
+    }
+    match state.source(SockId(sk as usize), f.net_inum, &flow, &device[..n]) {
+        SourceChoice::Keep => bindings::l3ns_source_L3NS_SRC_KEEP,
+        SourceChoice::Use(a) => {
+            *addr = a;
+            bindings::l3ns_source_L3NS_SRC_USE
+        }
+        SourceChoice::Refuse => bindings::l3ns_source_L3NS_SRC_REFUSE,
+    }
+}
+
+/// # Safety
+///
+/// Called by the connect/sendmsg probes: `data` as for [`state`], `net` the
+/// live `struct net` of `sk`, `rewrite` writable.
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_connect_check(
+    data: *mut c_void,
+    sk: *const c_void,
+    net: *const c_void,
+    net_inum: u32,
+    daddr: u32,
+    dport: u16,
+    rewrite: *mut u32,
+) -> i32 {
+    // SAFETY: per the function contract.
+    let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
+    let net = NetRef {
+        ptr: net,
+        _callback: PhantomData,
+    };
+    from_result(|| {
+        let to = state.connect_check(SockId(sk as usize), &net, net_inum, daddr, dport)?;
+        *rewrite = to.unwrap_or(0);
+        Ok(0)
+    })
+}
+
+/// # Safety
+///
+/// Called by the `security_sock_rcv_skb` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_deliver_check(
+    data: *mut c_void,
+    sk: *const c_void,
+    net: u32,
+    saddr: u32,
+    daddr: u32,
+    bcast: bool,
+    tcp_syn: bool,
+) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    let sk = SockId(sk as usize);
+    from_result(|| {
+        state
+            .deliver_check(sk, net, saddr, daddr, bcast, tcp_syn)
+            .map(|()| 0)
+    })
+}
+
+/// # Safety
+///
+/// Called by the getsockname/getpeername probes, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_getname_map(data: *mut c_void, sk: *const c_void, addr: u32) -> u32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.getname_map(SockId(sk as usize), addr)
+}
+
+/// # Safety
+///
+/// Called by the getsockname probes, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_getname_port(data: *mut c_void, sk: *const c_void, port: u16) -> u16 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.getname_port(SockId(sk as usize), port)
+}
+
+/// # Safety
+///
+/// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
+/// valid, writable `struct l3ns_pkt` (its `ctx`, when not null, is the
+/// running LOCAL_IN call's steering context), `net` to the `struct l3ns_net` of the packet's
+/// network namespace (alive while its hooks are registered).
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_nf_hook(
+    data: *mut c_void,
+    pkt: *mut bindings::l3ns_pkt,
+    net: *mut bindings::l3ns_net,
+) -> u32 {
+    // SAFETY: per the function contract.
+    let (state, raw, counters) = unsafe { (state(data), &mut *pkt, NetCounters::from_raw(net)) };
+    let proto = proto_of(raw.l4);
+    let mut pkt = hooks::Packet {
+        hook: hooks::Hook::from_raw(raw.hook),
+        sk: (!raw.sk.is_null()).then(|| SockId(raw.sk as usize)),
+        net: raw.net_inum,
+        saddr: raw.saddr,
+        daddr: raw.daddr,
+        ports: proto.map(|proto| hooks::Ports {
+            proto,
+            sport: raw.sport,
+            dport: raw.dport,
+            syn: raw.tcp_syn != 0,
+        }),
+        bcast: raw.bcast != 0,
+        // SAFETY: at LOCAL_IN `ctx` is the running hook call's context and
+        // `pkt` does not outlive this call.
+        input: (!raw.ctx.is_null()).then(|| unsafe { InPacket::from_raw(raw.ctx) }),
+    };
+    match hooks::nf_hook(state, &mut pkt, &counters) {
+        hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
+        hooks::Verdict::AcceptFromPort(port) => {
+            raw.set_sport = port;
+            bindings::L3NS_NF_ACCEPT
+        }
+        hooks::Verdict::Drop => bindings::L3NS_NF_DROP,
+        hooks::Verdict::Reject => bindings::L3NS_NF_REJECT,
+    }
+}
