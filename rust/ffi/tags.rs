@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Safe access to the C shim's pointer-keyed tag tables (RCU readers, one
-//! bh-safe writer lock; see `Documentation/design.rst`, mechanisms 1 and 5).
+//! irq-safe writer lock; see `Documentation/design.rst`, mechanisms 1 and 5).
 //! Keys are object addresses used only for identity, never dereferenced.
 
 use super::{bindings, TaskId};

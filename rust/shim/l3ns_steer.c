@@ -249,11 +249,15 @@ unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook
 }
 
 /* Is `port` bound by any socket of `sk`'s protocol in its netns? Walks one
- * bind-hash (TCP) or port-hash (UDP) chain under its lock; process context. */
+ * bind-hash (TCP) or port-hash (UDP) chain under its lock. Called from the
+ * bind probe: with IRQs on (ftrace-based kprobe) or off (int3-based), so
+ * the lock is taken with IRQs saved off, which also keeps out the softirqs
+ * that take these chain locks. */
 bool l3ns_c_port_in_use(const void *skp, u16 port)
 {
 	const struct sock *sk = skp;
 	struct net *net = sock_net(sk);
+	unsigned long flags;
 	bool used = false;
 
 	if (sk->sk_protocol == IPPROTO_TCP) {
@@ -261,20 +265,20 @@ bool l3ns_c_port_in_use(const void *skp, u16 port)
 		struct inet_bind_hashbucket *head = &h->bhash[inet_bhashfn(net, port, h->bhash_size)];
 		struct inet_bind_bucket *tb;
 
-		spin_lock_bh(&head->lock);
+		spin_lock_irqsave(&head->lock, flags);
 		inet_bind_bucket_for_each(tb, &head->chain)
 			if (net_eq(ib_net(tb), net) && tb->port == port)
 				used = true;
-		spin_unlock_bh(&head->lock);
+		spin_unlock_irqrestore(&head->lock, flags);
 	} else if (sk->sk_protocol == IPPROTO_UDP) {
 		struct udp_hslot *hslot = udp_hashslot(net->ipv4.udp_table, net, port);
 		struct sock *sk2;
 
-		spin_lock_bh(&hslot->lock);
+		spin_lock_irqsave(&hslot->lock, flags);
 		sk_for_each(sk2, &hslot->head)
 			if (net_eq(sock_net(sk2), net) && udp_sk(sk2)->udp_port_hash == port)
 				used = true;
-		spin_unlock_bh(&hslot->lock);
+		spin_unlock_irqrestore(&hslot->lock, flags);
 	}
 	return used;
 }

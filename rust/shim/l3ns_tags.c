@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l3ns C shim: the pointer-keyed tag tables (task -> slot, sock -> slot).
- * RCU readers in any context, one bh-safe writer lock (writers run in
+ * l3ns C shim: the pointer-keyed tag tables (task -> slot, sock -> slot,
+ * sock -> hidden port).
+ * RCU readers in any context, one irq-safe writer lock (writers run in
  * process context, the fork tracepoint and the softirq free paths), entries
  * freed with kfree_rcu. Documentation/design.rst, mechanisms 1 and 5.
  */
@@ -13,7 +14,7 @@
 
 #include "l3ns_shim.h"
 
-/* ---- pointer-keyed tag table (RCU readers, one bh-safe writer lock) ------ */
+/* ---- pointer-keyed tag table (RCU readers, one irq-safe writer lock) ------ */
 
 #define L3NS_TAG_BITS 10
 
@@ -62,6 +63,7 @@ static u32 tag_limit(u32 kind)
 int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 {
 	struct l3ns_tag *tag;
+	unsigned long flags;
 	int err = 0;
 
 	if (kind >= L3NS_TAG_KINDS || !value)
@@ -71,7 +73,7 @@ int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 		return -ENOMEM;
 	tag->key = key;
 	tag->value = value;
-	spin_lock_bh(&l3ns_tag_lock);
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	if (tag_find(kind, key)) {
 		err = -EEXIST;
 		goto out;
@@ -84,7 +86,7 @@ int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 	atomic_inc(&l3ns_tag_counts[kind]);
 	tag = NULL;
 out:
-	spin_unlock_bh(&l3ns_tag_lock);
+	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
 	kfree(tag);
 	return err;
 }
@@ -107,17 +109,18 @@ u32 l3ns_c_tag_get(u32 kind, const void *key)
 u32 l3ns_c_tag_del(u32 kind, const void *key)
 {
 	struct l3ns_tag *tag;
+	unsigned long flags;
 	u32 value = 0;
 
 	if (kind >= L3NS_TAG_KINDS)
 		return 0;
-	spin_lock_bh(&l3ns_tag_lock);
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	tag = tag_find(kind, key);
 	if (tag) {
 		value = tag->value;
 		tag_unlink(kind, tag);
 	}
-	spin_unlock_bh(&l3ns_tag_lock);
+	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
 	return value;
 }
 
@@ -130,14 +133,15 @@ void l3ns_c_tag_clear(u32 kind)
 {
 	struct hlist_node *tmp;
 	struct l3ns_tag *tag;
+	unsigned long flags;
 	int b;
 
 	if (kind >= L3NS_TAG_KINDS)
 		return;
-	spin_lock_bh(&l3ns_tag_lock);
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
 		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node)
 			tag_unlink(kind, tag);
 	}
-	spin_unlock_bh(&l3ns_tag_lock);
+	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
 }
