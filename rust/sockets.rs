@@ -11,7 +11,7 @@ use crate::policy::bindrule::{is_loopback, member_may_bind, parent_may_bind, Bin
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
-use crate::policy::privilege::{member_may_create_socket, member_may_use_cap};
+use crate::policy::privilege::{member_may_use_cap, member_socket, SocketVerdict};
 use crate::registry::{index_of, sock_slot, task_slot, State};
 use kernel::prelude::*;
 
@@ -97,8 +97,8 @@ impl State {
 
     /// bind() of `addr` (and, for a first TCP/UDP bind, `shared_port`):
     /// the address and port to bind instead, if any. A member's
-    /// 127.0.x.y becomes its private copy; a member's port on a wildcard or
-    /// on its loopback becomes a hidden port (mechanism 13).
+    /// 127.0.x.y becomes its private copy; a member's port on any address
+    /// but its own unicast ones becomes a hidden port (mechanism 13).
     pub(crate) fn bind_check(
         &self,
         sock: &BindSock<'_>,
@@ -108,10 +108,8 @@ impl State {
     ) -> Result<BindRewrite> {
         let sk = sock.id();
         let new_addr = self.bind_addr_check(sk, net, addr)?;
-        let shareable = matches!(addr, BindAddr::V4(0) | BindAddr::V6Any)
-            || matches!(addr, BindAddr::V4(a) if is_loopback(a));
         let port = match (sock_slot(sk), shared_port) {
-            (Some(slot), Some((proto, port))) if shareable => {
+            (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr) => {
                 Some(self.reserve_port(sock, slot, proto, port)?)
             }
             _ => None,
@@ -120,6 +118,21 @@ impl State {
             addr: new_addr,
             port,
         })
+    }
+
+    /// Does a member's bind of `addr` get a hidden port? Every address a
+    /// member may bind that other namespaces may bind too: wildcards,
+    /// loopback, broadcast, multicast. Its own unicast addresses are its
+    /// alone, and bound as they are.
+    fn shareable(&self, net: u32, slot: usize, addr: BindAddr) -> bool {
+        match addr {
+            BindAddr::V4(a) => !self
+                .addrs
+                .lookup(AddrKey { net, addr: a })
+                .is_some_and(|o| usize::from(o.slot) == slot),
+            BindAddr::V6Any => true,
+            BindAddr::V6Loopback | BindAddr::V6Other => false,
+        }
     }
 
     /// The address part of bind(): `Ok(None)` lets it proceed, `Ok(Some(a))`
@@ -211,21 +224,26 @@ impl State {
     }
 
     /// `security_socket_create()` for a user socket of the current task.
-    pub(crate) fn socket_create_check(&self, family: i32) -> Result {
+    pub(crate) fn socket_create_check(&self, family: i32, kind: i32, protocol: i32) -> Result {
         let Some(index) = task_slot(ffi::current_task()) else {
             return Ok(());
         };
-        if member_may_create_socket(family) {
-            return Ok(());
-        }
+        let err = match member_socket(family, kind, protocol) {
+            SocketVerdict::Allow => return Ok(()),
+            SocketVerdict::Family => EPERM,
+            SocketVerdict::Protocol => errno::eprotonosupport(),
+        };
         let id = self.refused(index);
         if ffi::log_ratelimit() {
             pr_info!(
-                "socket family {} refused in L3 namespace {} (EPERM)\n",
+                "socket({}, {}, {}) refused in L3 namespace {} ({})\n",
                 family,
-                id
+                kind,
+                protocol,
+                id,
+                errno::Name(err)
             );
         }
-        Err(EPERM)
+        Err(err)
     }
 }

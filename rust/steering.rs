@@ -6,7 +6,7 @@
 //! and getsockname() show the port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
-use crate::ffi::{self, errno, tags::PortTags, BindSock, InPacket, SockId};
+use crate::ffi::{self, errno, tags::PortTags, BindSock, Found, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::is_loopback;
@@ -177,15 +177,20 @@ impl State {
         if input.has_sock() {
             return Steer::Pass;
         }
-        let Some(slot) = owner else {
-            return Steer::Pass;
+        // The parent's own sockets have no tag and no hidden ports.
+        let (tag, hidden) = match owner {
+            Some(slot) => (tag_of(slot).unwrap_or(0), self.hidden_port(slot, p.proto, p.dport)),
+            None => (0, None),
         };
-        let tag = tag_of(slot).unwrap_or(0);
-        let hidden = self.hidden_port(slot, p.proto, p.dport);
-        if input.steer(tag, hidden) {
-            Steer::Steered
-        } else {
-            Steer::Reject
+        match (input.steer(tag, hidden), owner) {
+            (Found::Own, Some(_)) => Steer::Steered,
+            // The parent's packet, found its own socket (no second lookup).
+            (Found::Own, None) => Steer::Pass,
+            // Never another namespace's socket, whoever owns the address.
+            (Found::Foreign, _) => Steer::Reject,
+            (Found::Nothing, Some(_)) => Steer::Reject,
+            // The stack answers for the parent itself.
+            (Found::Nothing, None) => Steer::Pass,
         }
     }
 

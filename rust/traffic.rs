@@ -131,8 +131,9 @@ impl State {
         ok
     }
 
-    /// Delivery of a packet `saddr -> daddr` to `sk`: only the owner's
-    /// sockets; loopback stays inside each namespace.
+    /// Delivery of a packet `saddr -> daddr` to a raw or ping socket `sk`
+    /// (TCP and UDP are steered at LOCAL_IN): only the owner's sockets;
+    /// loopback stays inside each namespace.
     pub(crate) fn deliver_check(
         &self,
         sk: SockId,
@@ -140,7 +141,6 @@ impl State {
         saddr: u32,
         daddr: u32,
         bcast: bool,
-        tcp_syn: bool,
     ) -> Result {
         if !self.table.any_live() {
             return Ok(());
@@ -148,7 +148,7 @@ impl State {
         let sk_ns = sock_slot(sk);
         if is_loopback(daddr) {
             let shared = |slot| self.table.shared_loopback(slot);
-            if loopback::may_deliver(daddr, saddr, sk_ns, tcp_syn, shared) {
+            if loopback::may_deliver(daddr, saddr, sk_ns, false, shared) {
                 return Ok(());
             }
             self.dropped_delivery.fetch_add(1, Ordering::Relaxed);

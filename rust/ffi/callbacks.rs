@@ -103,10 +103,15 @@ unsafe extern "C" fn l3ns_rs_capable_check(data: *mut c_void, cap: i32) -> i32 {
 /// Called by the `security_socket_create` probe for a user socket, `data`
 /// as for [`state`].
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_socket_create_check(data: *mut c_void, family: i32) -> i32 {
+unsafe extern "C" fn l3ns_rs_socket_create_check(
+    data: *mut c_void,
+    family: i32,
+    kind: i32,
+    protocol: i32,
+) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    from_result(|| state.socket_create_check(family).map(|()| 0))
+    from_result(|| state.socket_create_check(family, kind, protocol).map(|()| 0))
 }
 
 /// # Safety

@@ -97,7 +97,8 @@ unsafe extern "C" fn l3ns_rs_connect_check(
 
 /// # Safety
 ///
-/// Called by the `security_sock_rcv_skb` probe, `data` as for [`state`].
+/// Called by the `sock_queue_rcv_skb_reason` redirect (raw and ping
+/// deliveries), `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_deliver_check(
     data: *mut c_void,
@@ -106,16 +107,11 @@ unsafe extern "C" fn l3ns_rs_deliver_check(
     saddr: u32,
     daddr: u32,
     bcast: bool,
-    tcp_syn: bool,
 ) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     let sk = SockId(sk as usize);
-    from_result(|| {
-        state
-            .deliver_check(sk, net, saddr, daddr, bcast, tcp_syn)
-            .map(|()| 0)
-    })
+    from_result(|| state.deliver_check(sk, net, saddr, daddr, bcast).map(|()| 0))
 }
 
 /// # Safety

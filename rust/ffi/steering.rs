@@ -8,6 +8,17 @@ use super::{bindings, tags::SockId};
 use core::marker::PhantomData;
 use kernel::ffi::c_void;
 
+/// What [`InPacket::steer`] found for a packet.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Found {
+    /// A socket of the owner, now assigned to the packet.
+    Own,
+    /// Only another namespace's socket would get it.
+    Foreign,
+    /// No socket at all.
+    Nothing,
+}
+
 /// A packet at `NF_INET_LOCAL_IN`, valid for one hook call.
 pub(crate) struct InPacket<'a> {
     ctx: *mut c_void,
@@ -32,11 +43,16 @@ impl InPacket<'_> {
         unsafe { bindings::l3ns_c_in_has_sock(self.ctx) }
     }
 
-    /// Assigns the socket of the namespace tagged `owner_tag` (0: the
-    /// parent) on the destination port or on `hidden`; false if none.
-    pub(crate) fn steer(&mut self, owner_tag: u32, hidden: Option<u16>) -> bool {
+    /// Finds the socket of the namespace tagged `owner_tag` (0: the
+    /// parent) on the destination port or on `hidden`, and assigns it.
+    pub(crate) fn steer(&mut self, owner_tag: u32, hidden: Option<u16>) -> Found {
         // SAFETY: `ctx` is live for this hook call (type invariant).
-        unsafe { bindings::l3ns_c_in_steer(self.ctx, owner_tag, hidden.unwrap_or(0)) }
+        let r = unsafe { bindings::l3ns_c_in_steer(self.ctx, owner_tag, hidden.unwrap_or(0)) };
+        match u32::try_from(r) {
+            Ok(bindings::l3ns_found_L3NS_FOUND_OWN) => Found::Own,
+            Ok(bindings::l3ns_found_L3NS_FOUND_FOREIGN) => Found::Foreign,
+            _ => Found::Nothing,
+        }
     }
 
     /// Broadcast/multicast UDP: delivers a copy to destination port `port`.

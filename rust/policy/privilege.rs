@@ -24,9 +24,52 @@ pub fn member_may_use_cap(cap: i32) -> bool {
     !matches!(cap, CAP_NET_ADMIN | CAP_SYS_ADMIN | CAP_SYS_MODULE)
 }
 
-/// May a member task create a user socket of `family`?
-pub fn member_may_create_socket(family: i32) -> bool {
-    family != AF_PACKET
+/// `AF_INET`, `AF_INET6`.
+pub const AF_INET: i32 = 2;
+/// See [`AF_INET`].
+pub const AF_INET6: i32 = 10;
+
+/// What a member's `socket(family, type, protocol)` gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketVerdict {
+    /// Created.
+    Allow,
+    /// `EPERM`: a family that bypasses IP (`AF_PACKET`).
+    Family,
+    /// `EPROTONOSUPPORT`: an IP protocol l3ns does not virtualize (SCTP,
+    /// DCCP, UDP-Lite, MPTCP): its ports and delivery would be the
+    /// parent's.
+    Protocol,
+}
+
+/// May a member task create a user socket? IP sockets: TCP, UDP, ping
+/// (ICMP datagram) and raw only.
+pub fn member_socket(family: i32, kind: i32, protocol: i32) -> SocketVerdict {
+    const STREAM: i32 = 1;
+    const DGRAM: i32 = 2;
+    const RAW: i32 = 3;
+    const TCP: i32 = 6;
+    const UDP: i32 = 17;
+    const ICMP: i32 = 1;
+    const ICMPV6: i32 = 58;
+    if family == AF_PACKET {
+        return SocketVerdict::Family;
+    }
+    if family != AF_INET && family != AF_INET6 {
+        return SocketVerdict::Allow;
+    }
+    // SOCK_NONBLOCK / SOCK_CLOEXEC live above the type's low four bits.
+    let ok = match kind & 0xf {
+        STREAM => matches!(protocol, 0 | TCP),
+        DGRAM => matches!(protocol, 0 | UDP | ICMP | ICMPV6),
+        RAW => true,
+        _ => false,
+    };
+    if ok {
+        SocketVerdict::Allow
+    } else {
+        SocketVerdict::Protocol
+    }
 }
 
 #[cfg(test)]

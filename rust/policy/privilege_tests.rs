@@ -18,8 +18,41 @@ fn members_lose_net_and_sys_admin_and_packet_sockets() {
         member_may_use_cap(10),
         "CAP_NET_BIND_SERVICE stays: port 80"
     );
-    assert!(!member_may_create_socket(AF_PACKET));
-    assert!(
-        member_may_create_socket(2) && member_may_create_socket(10) && member_may_create_socket(1)
+    assert_eq!(member_socket(AF_PACKET, 3, 0), SocketVerdict::Family);
+    for (family, kind, proto) in [
+        (2, 1, 0),
+        (10, 1, 6),
+        (2, 2, 0),
+        (2, 2, 17),
+        (2, 2, 1),
+        (10, 2, 58),
+        (2, 3, 255),
+        (1, 1, 0),
+        (1, 5, 0),
+    ] {
+        assert_eq!(
+            member_socket(family, kind, proto),
+            SocketVerdict::Allow,
+            "{family} {kind} {proto}"
+        );
+    }
+    assert_eq!(
+        member_socket(2, 1 | 0o4000 | 0o2000000, 0),
+        SocketVerdict::Allow,
+        "SOCK_NONBLOCK | SOCK_CLOEXEC"
     );
+    // SCTP (stream and seqpacket), MPTCP, UDP-Lite, DCCP.
+    for (family, kind, proto) in [
+        (2, 1, 132),
+        (10, 5, 132),
+        (2, 1, 262),
+        (2, 2, 136),
+        (10, 6, 33),
+    ] {
+        assert_eq!(
+            member_socket(family, kind, proto),
+            SocketVerdict::Protocol,
+            "{family} {kind} {proto}"
+        );
+    }
 }

@@ -198,9 +198,11 @@ static int sock_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
 	int family = (int)regs_get_kernel_argument(regs, 0);
+	int type = (int)regs_get_kernel_argument(regs, 1);
+	int protocol = (int)regs_get_kernel_argument(regs, 2);
 	int kern = (int)regs_get_kernel_argument(regs, 3);
 
-	k->ret = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family);
+	k->ret = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family, type, protocol);
 	return k->ret ? 0 : 1;
 }
 

@@ -4,8 +4,9 @@
  * and 10 of Documentation/design.rst). A kprobe on ip_route_output_flow
  * rewrites the flow's source, kretprobes on security_socket_connect /
  * security_socket_sendmsg give EADDRNOTAVAIL to members with no address,
- * and a kretprobe on security_sock_rcv_skb refuses deliveries across
- * namespaces. Decisions are made by the l3ns_rs_* callbacks.
+ * and an ftrace redirect of sock_queue_rcv_skb_reason refuses raw and ping
+ * deliveries across namespaces (TCP/UDP are steered at LOCAL_IN).
+ * Decisions are made by the l3ns_rs_* callbacks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +24,7 @@
 #include <net/inet_hashtables.h>
 
 #include "l3ns_kprobes.h"
+#include "l3ns_redirect.h"
 #include "l3ns_shim.h"
 
 static void *l3ns_route_data;
@@ -205,29 +207,51 @@ static struct kretprobe sendmsg_krp = {
 	.maxactive = 64,
 };
 
-/* Every delivery to a socket: sk_filter_trim_cap() -> security_sock_rcv_skb(). */
-static int rcv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * Deliveries that LOCAL_IN steering does not decide (raw and ping sockets,
+ * and any other user of sock_queue_rcv_skb_reason()): an ftrace redirect of
+ * sock_queue_rcv_skb_reason() to a stub that refuses, as a socket filter
+ * would. TCP and UDP deliveries never pass here, so the unicast TCP/UDP
+ * path carries no per-socket hook.
+ */
+static int notrace rcv_refused(struct sock *sk, struct sk_buff *skb,
+			       enum skb_drop_reason *reason)
 {
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	const struct rtable *rt;
-	bool bcast, tcp_syn;
+	if (reason)
+		*reason = SKB_DROP_REASON_SOCKET_FILTER;
+	return -EPERM;
+}
 
-	k->ret = 0;
+static bool rcv_refuse(struct sock *sk, struct sk_buff *skb)
+{
+	const struct rtable *rt;
+	bool bcast;
+
 	/* Received IPv4 (ip_rcv() set the network header) for an inet socket. */
 	if (!skb || skb->protocol != htons(ETH_P_IP) || !inet_user_sock(sk))
-		return 1;
+		return false;
 	rt = skb_rtable(skb);
 	bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST ||
 		(rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST));
-	tcp_syn = ip_hdr(skb)->protocol == IPPROTO_TCP && skb_transport_header_was_set(skb) &&
-		  tcp_hdr(skb)->syn && !tcp_hdr(skb)->ack;
-	k->ret = l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
-				       ntohl(ip_hdr(skb)->saddr), ntohl(ip_hdr(skb)->daddr),
-				       bcast, tcp_syn);
-	return k->ret ? 0 : 1;
+	return l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
+				     ntohl(ip_hdr(skb)->saddr), ntohl(ip_hdr(skb)->daddr),
+				     bcast) != 0;
 }
+
+static void notrace rcv_cb(unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct sock *sk = (struct sock *)ftrace_regs_get_argument(fregs, 0);
+	struct sk_buff *skb = (struct sk_buff *)ftrace_regs_get_argument(fregs, 1);
+
+	if (rcv_refuse(sk, skb))
+		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)rcv_refused);
+}
+
+static struct l3ns_redirect rcv_redirect[] = {
+	{ .symbol = "sock_queue_rcv_skb_reason",
+	  .ops = { .func = rcv_cb, .flags = L3NS_REDIRECT_FLAGS } },
+};
 
 /* getsockname()/getpeername(): a member sees 127.0.x.y for its own copy. */
 struct l3ns_getname {
@@ -289,24 +313,25 @@ static struct kretprobe getname6_krp = {
 	.maxactive = 64,
 };
 
-static struct kretprobe rcv_krp = {
-	.kp.symbol_name = "security_sock_rcv_skb",
-	.entry_handler = rcv_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 128,
-};
-
 static struct kprobe *route_kps[] = { &route_kp };
 static struct kretprobe *route_krps[] = {
-	&connect_krp, &sendmsg_krp, &rcv_krp, &getname_krp, &getname6_krp,
+	&connect_krp, &sendmsg_krp, &getname_krp, &getname6_krp,
 };
 
 int l3ns_c_route_probes_register(void *data)
 {
+	int err;
+
 	l3ns_route_data = data;
-	return l3ns_probes_register("route", route_kps, ARRAY_SIZE(route_kps),
-				    route_krps, ARRAY_SIZE(route_krps));
+	err = l3ns_probes_register("route", route_kps, ARRAY_SIZE(route_kps),
+				   route_krps, ARRAY_SIZE(route_krps));
+	if (err)
+		return err;
+	err = l3ns_redirects_register("delivery", rcv_redirect, ARRAY_SIZE(rcv_redirect));
+	if (err)
+		l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps),
+				       route_krps, ARRAY_SIZE(route_krps));
+	return err;
 }
 
 unsigned long l3ns_route_probes_missed(void)
@@ -316,5 +341,8 @@ unsigned long l3ns_route_probes_missed(void)
 
 void l3ns_c_route_probes_unregister(void)
 {
+	/* rcv_refused() never sleeps: the tasks-RCU grace period is enough. */
+	l3ns_redirects_unregister(rcv_redirect, ARRAY_SIZE(rcv_redirect));
+	l3ns_redirects_free(rcv_redirect, ARRAY_SIZE(rcv_redirect));
 	l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps), route_krps, ARRAY_SIZE(route_krps));
 }

@@ -185,10 +185,16 @@ u8 l3ns_c_sock_l4(const void *sk);
 
 /* LOCAL_IN steering (pkt->ctx): did early demux already find a socket? */
 bool l3ns_c_in_has_sock(const void *ctx);
+/* What l3ns_c_in_steer() found. */
+enum l3ns_found {
+	L3NS_FOUND_NONE = 0,	/* no socket at all */
+	L3NS_FOUND_OWN = 1,	/* the owner's: assigned to the skb */
+	L3NS_FOUND_FOREIGN = 2,	/* only another namespace's */
+};
 /* Finds the socket of the namespace tagged `owner_tag` (0: the parent) for
  * the packet, on its destination port or on `hidden` (0: none), and
- * assigns it to the skb; false when there is none. */
-bool l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden);
+ * assigns it to the skb; returns an enum l3ns_found. */
+int l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden);
 /* Broadcast/multicast UDP: delivers a copy with destination port `port`. */
 void l3ns_c_in_copy(void *ctx, u16 port);
 /* Is `port` bound by a socket of sk's protocol in sk's netns? Process
@@ -223,9 +229,10 @@ void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
 void l3ns_rs_task_free(void *data, const void *task);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
- * let it proceed, -EPERM to refuse. */
+ * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does
+ * not virtualize) to refuse. */
 int l3ns_rs_capable_check(void *data, int cap);
-int l3ns_rs_socket_create_check(void *data, int family);
+int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */
 int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
@@ -245,9 +252,10 @@ u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *a
  * the socket's struct net, valid for the call (l3ns_c_listener_exists). */
 int l3ns_rs_connect_check(void *data, const void *sk, const void *net, u32 net_inum,
 			  u32 daddr, u16 dport, u32 *rewrite);
-/* Delivery of an IPv4 packet saddr -> daddr to sk: 0 or -EPERM (dropped). */
+/* Delivery of an IPv4 packet saddr -> daddr to a raw or ping socket sk:
+ * 0 or -EPERM (refused). */
 int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u32 daddr,
-			  bool bcast, bool tcp_syn);
+			  bool bcast);
 /* getsockname/getpeername of a member socket: the IPv4 address to show. */
 u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
 /* getsockname of a member socket: the port to show (a hidden port maps

@@ -120,21 +120,23 @@ static bool sock_of(const struct sock *sk, u32 tag)
 
 /* Gives the skb to `sk` (a reference is passed in), as nf_tproxy does:
  * inet_steal_sock() then uses it without another lookup. */
-static bool assign(struct sk_buff *skb, struct sock *sk)
+static void assign(struct sk_buff *skb, struct sock *sk)
 {
 	skb_orphan(skb);
 	skb->sk = sk;
 	skb->destructor = sock_edemux;
-	return true;
 }
 
 /* An RCU-protected socket without a reference (listener, UDP). */
-static bool assign_rcu(struct sk_buff *skb, struct sock *sk)
+static int assign_rcu(struct sk_buff *skb, struct sock *sk)
 {
-	return refcount_inc_not_zero(&sk->sk_refcnt) && assign(skb, sk);
+	if (!refcount_inc_not_zero(&sk->sk_refcnt))
+		return L3NS_FOUND_NONE;	/* being freed: as if not there */
+	assign(skb, sk);
+	return L3NS_FOUND_OWN;
 }
 
-static bool steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
+static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 {
 	struct sk_buff *skb = c->skb;
 	struct net *net = c->state->net;
@@ -143,26 +145,32 @@ static bool steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 	int doff = ip_hdrlen(skb) + c->doff;
 	int dif = inet_iif(skb), sdif = inet_sdif(skb);
 	u16 ports[2] = { ntohs(c->dport), hidden };
+	int found = L3NS_FOUND_NONE;
 	struct sock *sk;
 	int i;
 
 	for (i = 0; i < 2 && ports[i]; i++) {
-		/* The exact connection (takes a reference). */
+		/* The exact connection (takes a reference): its local address
+		 * is the destination, so it is the owner's. */
 		sk = __inet_lookup_established(net, h, iph->saddr, c->sport, iph->daddr,
 					       ports[i], dif, sdif);
-		if (sk)
-			return assign(skb, sk);
-		/* A listener: on the real port only the owner's own
-		 * (specific-address) bind, on the hidden port the owner's. */
+		if (sk) {
+			assign(skb, sk);
+			return L3NS_FOUND_OWN;
+		}
+		/* A listener: on the real port only one of the owner's, on
+		 * the hidden port the owner's by construction. */
 		sk = __inet_lookup_listener(net, h, skb, doff, iph->saddr, c->sport,
 					    iph->daddr, ports[i], dif, sdif);
 		if (sk && (i == 1 || sock_of(sk, tag)))
 			return assign_rcu(skb, sk);
+		if (sk)
+			found = L3NS_FOUND_FOREIGN;
 	}
-	return false;
+	return found;
 }
 
-static bool steer_udp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
+static int steer_udp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 {
 	struct sk_buff *skb = c->skb;
 	struct net *net = c->state->net;
@@ -175,11 +183,14 @@ static bool steer_udp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 			       net->ipv4.udp_table, NULL);
 	if (sk && sock_of(sk, tag))
 		return assign_rcu(skb, sk);
-	if (!hidden)
-		return false;
-	sk = __udp4_lib_lookup(net, iph->saddr, c->sport, iph->daddr, htons(hidden), dif, sdif,
-			       net->ipv4.udp_table, NULL);
-	return sk && assign_rcu(skb, sk);
+	if (hidden) {
+		struct sock *own = __udp4_lib_lookup(net, iph->saddr, c->sport, iph->daddr,
+						     htons(hidden), dif, sdif,
+						     net->ipv4.udp_table, NULL);
+		if (own)
+			return assign_rcu(skb, own);
+	}
+	return sk ? L3NS_FOUND_FOREIGN : L3NS_FOUND_NONE;
 }
 
 bool l3ns_c_in_has_sock(const void *ctx)
@@ -187,7 +198,7 @@ bool l3ns_c_in_has_sock(const void *ctx)
 	return ((const struct l3ns_in_ctx *)ctx)->skb->sk;
 }
 
-bool l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden)
+int l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden)
 {
 	struct l3ns_in_ctx *c = ctx;
 

@@ -30,6 +30,7 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
+#include "l3ns_redirect.h"
 #include "l3ns_shim.h"
 
 static void *l3ns_vis_data;
@@ -205,59 +206,23 @@ static void notrace devinet_cb(unsigned long ip, unsigned long parent_ip,
 
 /* ---- registration ------------------------------------------------------------ */
 
-#define L3NS_VIS_FLAGS (FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION)
-
-struct l3ns_redirect {
-	const char *symbol;
-	struct ftrace_ops ops;
-	bool registered;
-};
-
 static struct l3ns_redirect l3ns_redirects[] = {
-	{ .symbol = "inet_fill_ifaddr", .ops = { .func = fill_cb, .flags = L3NS_VIS_FLAGS } },
-	{ .symbol = "inet_gifconf", .ops = { .func = gifconf_cb, .flags = L3NS_VIS_FLAGS } },
-	{ .symbol = "devinet_ioctl", .ops = { .func = devinet_cb, .flags = L3NS_VIS_FLAGS } },
+	{ .symbol = "inet_fill_ifaddr", .ops = { .func = fill_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "inet_gifconf", .ops = { .func = gifconf_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "devinet_ioctl", .ops = { .func = devinet_cb, .flags = L3NS_REDIRECT_FLAGS } },
 };
 
 void l3ns_c_visibility_unregister(void)
 {
-	int i;
-
-	for (i = ARRAY_SIZE(l3ns_redirects) - 1; i >= 0; i--) {
-		struct l3ns_redirect *r = &l3ns_redirects[i];
-
-		if (!r->registered)
-			continue;
-		unregister_ftrace_function(&r->ops);
-		r->registered = false;
-	}
-	/* No task can enter a replacement any more; wait for those inside.
-	 * The window between the redirect and atomic_inc() has no sleep, so
-	 * a tasks-RCU grace period covers it. */
-	synchronize_rcu_tasks();
+	l3ns_redirects_unregister(l3ns_redirects, ARRAY_SIZE(l3ns_redirects));
+	/* The replacements may sleep: wait for those inside. */
 	while (atomic_read(&l3ns_vis_inflight))
 		msleep(10);
-	for (i = 0; i < ARRAY_SIZE(l3ns_redirects); i++)
-		ftrace_free_filter(&l3ns_redirects[i].ops);
+	l3ns_redirects_free(l3ns_redirects, ARRAY_SIZE(l3ns_redirects));
 }
 
 int l3ns_c_visibility_register(void *data)
 {
-	int i, err;
-
 	l3ns_vis_data = data;
-	for (i = 0; i < ARRAY_SIZE(l3ns_redirects); i++) {
-		struct l3ns_redirect *r = &l3ns_redirects[i];
-
-		err = ftrace_set_filter(&r->ops, (unsigned char *)r->symbol, strlen(r->symbol), 1);
-		if (!err)
-			err = register_ftrace_function(&r->ops);
-		if (err) {
-			pr_err("visibility: cannot redirect %s (%d)\n", r->symbol, err);
-			l3ns_c_visibility_unregister();
-			return err;
-		}
-		r->registered = true;
-	}
-	return 0;
+	return l3ns_redirects_register("visibility", l3ns_redirects, ARRAY_SIZE(l3ns_redirects));
 }

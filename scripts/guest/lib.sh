@@ -53,7 +53,11 @@ net_setup() {
 
 # member SCRIPT: runs SCRIPT (shell text) in a new L3 namespace; its output
 # is the function's output.
-member() { sh -c ". /guest/lib.sh; echo 3 > $D/start || exit 1; $1"; }
+member() { sh -c "$(member_sh "$1")"; }
+# member_sh SCRIPT: the shell text `member` runs; for a member in the
+# background whose $! is the member itself (so `kill` reaches it):
+#   sh -c "$(member_sh 'exec sleep 30')" & pid=$!
+member_sh() { echo ". /guest/lib.sh; echo 3 > $D/start || exit 1; $1"; }
 
 # child_ids: ids of the L3 children of this netns (from net_ns/children).
 child_ids() { sed -n '2,$p' $D/children | cut -d' ' -f1; }

@@ -8,8 +8,13 @@
  *                             first, if given): prints "ok NAME from ADDR
  *                             PORT", "errno ECONNREFUSED" (ICMP port
  *                             unreachable) or "timeout"
- *   accept PORT SECONDS       TCP server on 0.0.0.0:PORT: prints "ready",
- *                             then "ok peer ADDR PORT" of one connection
+ *   accept PORT SECONDS       TCP server on 0.0.0.0:PORT: prints "ready
+ *                             LPORT" (getsockname), then "ok peer ADDR
+ *                             PORT" of one connection
+ *   rawrecv SECONDS           raw ICMP socket: prints "ready", then "ok"
+ *                             and the destinations of the packets it saw,
+ *                             each once, in order of arrival
+ *   socket3 FAMILY TYPE PROTO socket(2) with these numbers: "ok" or errno
  *   dial LPORT DADDR PORT     TCP socket bound to 0.0.0.0:LPORT connects:
  *                             "ok local PORT" (getsockname) or errno
  *   count PORT SECONDS [GROUP]
@@ -185,7 +190,10 @@ static int cmd_accept(int port, int seconds)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (listen(fd, 1) < 0)
 		return 2;
-	printf("ready\n");
+	flen = sizeof(from);
+	getsockname(fd, (struct sockaddr *)&from, &flen);
+	printf("ready %d\n", ntohs(from.sin_port));
+	flen = sizeof(from);
 	fflush(stdout);
 	c = accept(fd, (struct sockaddr *)&from, &flen);
 	if (c < 0) {
@@ -221,6 +229,48 @@ static int cmd_dial(int lport, const char *daddr, int port)
 	return 0;
 }
 
+static int cmd_rawrecv(int seconds)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), n, i, seen = 0;
+	struct timeval tv = { .tv_sec = seconds };
+	unsigned char buf[256];
+	unsigned int dst[16];
+	char ip[INET_ADDRSTRLEN];
+
+	if (fd < 0) {
+		printf("errno %s\n", errname(errno));
+		return 0;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	printf("ready\n");
+	fflush(stdout);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 20) {
+		unsigned int d;
+
+		memcpy(&d, buf + 16, 4);	/* the IPv4 header's daddr */
+		for (i = 0; i < seen && dst[i] != d; i++)
+			;
+		if (i == seen && seen < 16)
+			dst[seen++] = d;
+	}
+	printf("ok");
+	for (i = 0; i < seen; i++)
+		printf(" %s", inet_ntop(AF_INET, &dst[i], ip, sizeof(ip)));
+	printf("\n");
+	return 0;
+}
+
+static int cmd_socket3(int family, int type, int proto)
+{
+	int fd = socket(family, type, proto);
+
+	if (fd < 0)
+		printf("errno %s\n", errname(errno));
+	else
+		printf("ok\n");
+	return 0;
+}
+
 static int cmd_asuser(int uid, char **cmd)
 {
 	if (setgid(uid) < 0 || setuid(uid) < 0) {
@@ -246,6 +296,10 @@ int ports_main(int argc, char **argv)
 		return cmd_dial(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count"))
 		return cmd_count(atoi(argv[2]), atoi(argv[3]), argc == 5 ? argv[4] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "rawrecv"))
+		return cmd_rawrecv(atoi(argv[2]));
+	if (argc == 5 && !strcmp(argv[1], "socket3"))
+		return cmd_socket3(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "asuser"))
 		return cmd_asuser(atoi(argv[2]), argv + 3);
 	return -1;

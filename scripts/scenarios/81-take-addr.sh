@@ -32,7 +32,7 @@ expect "valid take" "ok 13" "$(echo "$out" | sed -n 's/^ok //p')"
 expect "taking an owned address again is idempotent" "ok 13" "$(echo "$out" | sed -n 's/^again //p')"
 expect "take from layer 2" "errno EPERM" "$(l3ns-probe write $D/info 'eth0 10.0.0.2')"
 # Exclusive: while A holds 10.0.0.2, B gets EBUSY.
-member "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5" & holder=$!
+sh -c "$(member_sh "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5")" & holder=$!
 wait_for sh -c "grep -q '10.0.0.2/24' $D/children" || fail "A did not take 10.0.0.2"
 expect "another namespace's address" "errno EBUSY" "$(member "l3ns-probe write $D/info 'eth0 10.0.0.2'")"
 kill $holder; wait $holder 2>/dev/null || true

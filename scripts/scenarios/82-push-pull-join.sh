@@ -3,7 +3,7 @@
 # owned address ends the ownership with one dmesg line.
 ensure_loaded
 net_setup
-member "exec sleep 30" & sleeper=$!
+sh -c "$(member_sh 'exec sleep 30')" & sleeper=$!
 wait_for sh -c "[ -n \"\$(sed -n '2,\$p' $D/children)\" ]" || fail "child not listed"
 id=$(child_ids | tail -1)
 cat $D/children

@@ -28,7 +28,7 @@ for bad in "tcp 10.0.0.1" "tcp 10.0.0.3" "udp 192.168.1.1" "raw 10.0.0.1" "tcp6 
 	expect "member bind $bad" "errno EADDRNOTAVAIL" "$(r "$bad")"
 done
 assert_ge "refusals counted" 6 "$(r refusals)"
-member "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5" & holder=$!
+sh -c "$(member_sh "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5")" & holder=$!
 wait_for sh -c "grep -q '10.0.0.2/24' $D/children" || fail "child did not take 10.0.0.2"
 expect "parent bind of a child's address" "errno EADDRNOTAVAIL" "$(l3ns-probe bind udp 10.0.0.2 0)"
 expect "parent dual-stack bind of it" "errno EADDRNOTAVAIL" "$(l3ns-probe bind udp6 ::ffff:10.0.0.2 0)"

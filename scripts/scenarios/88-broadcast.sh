@@ -52,6 +52,16 @@ bg_ready /tmp/b.src
 in_ns $A "l3ns-probe sendto 10.0.0.1 6010" >/dev/null
 wait $p
 expect "A's datagrams come from its address" "ok from 10.0.0.2" "$(sed -n 2p /tmp/b.src)"
+# A raw socket in A sees only packets for A's addresses; the parent's raw
+# socket sees none of them.
+in_ns $A "l3ns-probe rawrecv 3" >/tmp/rawA & pa=$!
+l3ns-probe rawrecv 3 >/tmp/rawP & pp=$!
+bg_ready /tmp/rawA; bg_ready /tmp/rawP
+ping -c 1 -W 1 10.0.0.2 >/dev/null || fail "ping 10.0.0.2 failed"
+ping -c 1 -W 1 10.0.0.1 >/dev/null || fail "ping 10.0.0.1 failed"
+wait $pa $pp
+expect "A's raw socket: only A's traffic" "ok 10.0.0.2" "$(sed -n 2p /tmp/rawA)"
+expect "the parent's raw socket: none of A's" "ok 10.0.0.1" "$(sed -n 2p /tmp/rawP)"
 ns_cleanup
 ip route del default dev eth0 2>/dev/null
 true

@@ -41,6 +41,15 @@ bg_ready /tmp/acc
 expect "TCP A -> parent from port 5555" "ok local 5555" "$(in_ns $A 'l3ns-probe dial 5555 10.0.0.1 5600')"
 wait $pa
 expect "the parent sees A's port 5555" "ok peer 10.0.0.2 5555" "$(sed -n 2p /tmp/acc)"
+# A listener on a port the kernel chose (bind to port 0 is not remapped):
+# reachable on A's addresses only.
+in_ns $A "l3ns-probe accept 0 5" >/tmp/acc0 & p0=$!
+bg_ready /tmp/acc0
+E=$(sed -n 's/^ready //p' /tmp/acc0)
+expect "A's port-$E listener, via the parent's address" "errno ECONNREFUSED" "$(l3ns-probe connect tcp 10.0.0.1 $E)"
+expect "A's port-$E listener, via A's address" "ok 10.0.0.1" "$(l3ns-probe connect tcp 10.0.0.2 $E)"
+wait $p0
+expect "it accepted the parent" "ok peer 10.0.0.1" "$(sed -n 2p /tmp/acc0 | cut -d' ' -f1-3)"
 assert_ge "steered_packets counted" 10 "$(info_get steered_packets)"
 assert_ge "hidden ports held (2 TCP, 2 UDP)" 4 "$(info_get hidden_ports)"
 # getsockname() inside shows the port asked for, on IPv4 and dual-stack.
