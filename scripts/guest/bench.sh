@@ -4,8 +4,8 @@
 # boot. Configurations are interleaved over rounds so drift hits all alike.
 D=/sys/kernel/debug/net_ns
 ip link set dummy0 name eth0 && ip link set eth0 up && ip addr add 10.0.0.1/24 dev eth0 && ip addr add 10.0.0.2/24 dev eth0
-ROUNDS=3
-set -- "udp 4000" "wild 4000" "connect 1000" "bind 1000" "fork 200"
+ROUNDS=6
+set -- "udp 6000" "wild 6000" "connect 2000" "bind 2000" "fork 200"
 echo "l3ns bench: average ns per operation (TCG guest, $ROUNDS interleaved rounds)"
 printf '%-8s %12s %12s %12s %10s %10s\n' op unloaded loaded member loaded/un member/un
 for spec in "$@"; do
