@@ -29,6 +29,11 @@ check_all parent ""
 check_all A ""
 check_all B ""
 expect "UDP parent -> A" "ok udpA from 10.0.0.2 8080" "$(l3ns-probe ask 10.0.0.2 8080)"
+in_ns $A "l3ns-probe count 7100 2" >/tmp/cA & pc=$!
+bg_ready /tmp/cA
+l3ns-probe sendto 10.0.0.2 7100 >/dev/null; l3ns-probe sendto 10.0.0.4 7100 >/dev/null
+wait $pc
+expect "one UDP wildcard socket in A receives on both its addresses" "ok 2" "$(sed -n 2p /tmp/cA)"
 expect "UDP parent -> B" "ok udpB from 10.0.0.3 8080" "$(l3ns-probe ask 10.0.0.3 8080)"
 expect "UDP parent -> parent" "ok udpP from 10.0.0.1 8080" "$(l3ns-probe ask 10.0.0.1 8080)"
 expect "UDP B -> A" "ok udpA from 10.0.0.2 8080" "$(in_ns $B 'l3ns-probe ask 10.0.0.2 8080')"
