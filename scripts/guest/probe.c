@@ -75,6 +75,19 @@ const char *errname(int e)
 	}
 }
 
+int join_group(int fd, const char *group)
+{
+	struct ip_mreqn mr = {};
+
+	if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
+		return 2;
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+		printf("errno %s\n", errname(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static size_t unescape(const char *in, char *out)
 {
 	size_t n = 0;
@@ -290,7 +303,7 @@ static int cmd_sendto(const char *addr, int port, const char *src)
 
 static int cmd_recv(const char *addr, int port, int seconds, const char *group)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, err;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct timeval tv = { .tv_sec = seconds };
@@ -305,16 +318,8 @@ static int cmd_recv(const char *addr, int port, int seconds, const char *group)
 		printf("errno %s\n", errname(errno));
 		return 0;
 	}
-	if (group) {
-		struct ip_mreqn mr = {};
-
-		if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
-			return 2;
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-			printf("errno %s\n", errname(errno));
-			return 0;
-		}
-	}
+	if (group && (err = join_group(fd, group)))
+		return err == 2 ? 2 : 0;
 	printf("ready\n");
 	fflush(stdout);
 	len = sizeof(ss);

@@ -5,6 +5,9 @@
 
 /* "EADDRINUSE" for EADDRINUSE, ... */
 const char *errname(int e);
+/* IP_ADD_MEMBERSHIP of `group` on fd: 0; 1 after printing the errno; 2
+ * for a malformed group. */
+int join_group(int fd, const char *group);
 /* probe_ports.c: the shared-port commands; -1 when argv is not one. */
 int ports_main(int argc, char **argv);
 

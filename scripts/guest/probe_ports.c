@@ -141,7 +141,7 @@ static int cmd_ask(const char *daddr, int port, int lport)
 
 static int cmd_count(int port, int seconds, const char *group)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, n = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, n = 0, err;
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	struct timeval tv = { .tv_sec = seconds };
 	char buf[64];
@@ -153,16 +153,8 @@ static int cmd_count(int port, int seconds, const char *group)
 		printf("errno %s\n", errname(errno));
 		return 0;
 	}
-	if (group) {
-		struct ip_mreqn mr = {};
-
-		if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
-			return 2;
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-			printf("errno %s\n", errname(errno));
-			return 0;
-		}
-	}
+	if (group && (err = join_group(fd, group)))
+		return err == 2 ? 2 : 0;
 	printf("ready\n");
 	fflush(stdout);
 	/* SO_RCVTIMEO restarts per call: count until one full quiet period. */
