@@ -6,10 +6,10 @@
 use crate::ffi::{self, errno};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
-use crate::policy::ports::{Proto, PORTS_PER_NS};
 use crate::policy::parse::{
     parse_addr_cmd, parse_join, parse_start, parse_take, AddrCmd, Dotted, ParseError, StartLevel,
 };
+use crate::policy::ports::{Proto, PORTS_PER_NS};
 use crate::registry::{tag_of, State};
 use crate::text::TextBuf;
 use core::fmt::{self, Write};
@@ -232,9 +232,12 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
             *slot = o;
             n += 1;
         }
-        let held = [Proto::Tcp, Proto::Udp]
-            .into_iter()
-            .flat_map(|p| state.ports.held_by(ns.index, p).map(move |(port, _)| (p, port)));
+        let held = [Proto::Tcp, Proto::Udp].into_iter().flat_map(|p| {
+            state
+                .ports
+                .held_by(ns.index, p)
+                .map(move |(port, _)| (p, port))
+        });
         for (slot, p) in ports.iter_mut().zip(held) {
             *slot = p;
             np += 1;

@@ -14,8 +14,8 @@ use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
 use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
 use crate::policy::demux::{may_deliver, may_see};
 use crate::policy::nstable::{NsTable, Writer};
-use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
 use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
+use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
 use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
 use kernel::ffi::c_int;
 use kernel::prelude::*;
@@ -160,7 +160,12 @@ extern "C" fn l3ns_kunit_porttable() -> c_int {
     };
     check!(hb != ha && hb != ha.wrapping_add(1));
     check!(t.hidden(a) == Some(ha) && t.shared(hb) == Some(b));
-    check!(t.hidden(Shared { proto: Proto::Udp, ..a }).is_none());
+    check!(t
+        .hidden(Shared {
+            proto: Proto::Udp,
+            ..a
+        })
+        .is_none());
     t.release(ha);
     check!(t.hidden(a) == Some(ha));
     t.release(ha);

@@ -12,11 +12,11 @@ use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
 use core::sync::atomic::AtomicU64;
-use kernel::sync::SpinLock;
-use kernel::{new_mutex, new_spinlock};
 use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
 use kernel::sync::Mutex;
+use kernel::sync::SpinLock;
+use kernel::{new_mutex, new_spinlock};
 
 /// Everything the hooks and handlers share. Lives in an `Arc` held by the
 /// module and by every registration.

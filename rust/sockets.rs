@@ -7,7 +7,9 @@
 
 use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
 use crate::policy::addrtable::AddrKey;
-use crate::policy::bindrule::{is_loopback, member_may_bind, parent_may_bind, BindAddr};
+use crate::policy::bindrule::{
+    is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
+};
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
@@ -120,19 +122,11 @@ impl State {
         })
     }
 
-    /// Does a member's bind of `addr` get a hidden port? Every address a
-    /// member may bind that other namespaces may bind too: wildcards,
-    /// loopback, broadcast, multicast. Its own unicast addresses are its
-    /// alone, and bound as they are.
+    /// Does a member of `slot` binding `addr` get a hidden port?
     fn shareable(&self, net: u32, slot: usize, addr: BindAddr) -> bool {
-        match addr {
-            BindAddr::V4(a) => !self
-                .addrs
-                .lookup(AddrKey { net, addr: a })
-                .is_some_and(|o| usize::from(o.slot) == slot),
-            BindAddr::V6Any => true,
-            BindAddr::V6Loopback | BindAddr::V6Other => false,
-        }
+        let own = matches!(addr, BindAddr::V4(a)
+            if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == slot));
+        shares_port(addr, own)
     }
 
     /// The address part of bind(): `Ok(None)` lets it proceed, `Ok(Some(a))`

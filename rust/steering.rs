@@ -6,26 +6,16 @@
 //! and getsockname() show the port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
-use crate::ffi::{self, errno, tags::PortTags, BindSock, Found, InPacket, SockId};
+use crate::ffi::{self, errno, tags::PortTags, BindSock, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::is_loopback;
-use crate::policy::demux::may_deliver;
+use crate::policy::demux::{may_deliver, steer, Steer};
 use crate::policy::loopback;
 use crate::policy::ports::{PortTable, Proto, Shared};
 use crate::registry::{sock_slot, tag_of, State};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
-
-/// What LOCAL_IN did with a packet.
-enum Steer {
-    /// Left to the stack.
-    Pass,
-    /// Given to the owner's socket.
-    Steered,
-    /// No socket of the owner: RST / port unreachable.
-    Reject,
-}
 
 impl State {
     /// A member socket `sock` of `slot` binds `port` on a wildcard or its
@@ -47,8 +37,7 @@ impl State {
             // An earlier bind of this socket failed: forget its reservation.
             self.port_free(sk);
         }
-        let reserved =
-            self.with_reserver(|r| self.ports.reserve(r, want, |h| sock.port_in_use(h)));
+        let reserved = self.with_reserver(|r| self.ports.reserve(r, want, |h| sock.port_in_use(h)));
         let Ok(hidden) = reserved else {
             let id = self.refused(slot);
             if ffi::log_ratelimit() {
@@ -129,7 +118,7 @@ impl State {
     /// address is the child's, found on the port or its hidden port; no
     /// such socket means RST / port unreachable, as with no listener at all.
     pub(crate) fn local_in(&self, pkt: &mut Packet<'_>) -> Verdict {
-        match self.steer(pkt) {
+        match self.steer_packet(pkt) {
             Steer::Pass => Verdict::Accept,
             Steer::Steered => {
                 self.steered.fetch_add(1, Ordering::Relaxed);
@@ -142,7 +131,7 @@ impl State {
         }
     }
 
-    fn steer(&self, pkt: &mut Packet<'_>) -> Steer {
+    fn steer_packet(&self, pkt: &mut Packet<'_>) -> Steer {
         let (Some(p), Some(input)) = (pkt.ports, pkt.input.as_mut()) else {
             return Steer::Pass;
         };
@@ -179,19 +168,13 @@ impl State {
         }
         // The parent's own sockets have no tag and no hidden ports.
         let (tag, hidden) = match owner {
-            Some(slot) => (tag_of(slot).unwrap_or(0), self.hidden_port(slot, p.proto, p.dport)),
+            Some(slot) => (
+                tag_of(slot).unwrap_or(0),
+                self.hidden_port(slot, p.proto, p.dport),
+            ),
             None => (0, None),
         };
-        match (input.steer(tag, hidden), owner) {
-            (Found::Own, Some(_)) => Steer::Steered,
-            // The parent's packet, found its own socket (no second lookup).
-            (Found::Own, None) => Steer::Pass,
-            // Never another namespace's socket, whoever owns the address.
-            (Found::Foreign, _) => Steer::Reject,
-            (Found::Nothing, Some(_)) => Steer::Reject,
-            // The stack answers for the parent itself.
-            (Found::Nothing, None) => Steer::Pass,
-        }
+        steer(input.steer(tag, hidden), owner.is_some())
     }
 
     /// A broadcast/multicast datagram to `dport`: one copy to each child

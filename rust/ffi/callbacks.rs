@@ -111,7 +111,11 @@ unsafe extern "C" fn l3ns_rs_socket_create_check(
 ) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
-    from_result(|| state.socket_create_check(family, kind, protocol).map(|()| 0))
+    from_result(|| {
+        state
+            .socket_create_check(family, kind, protocol)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety
@@ -152,8 +156,15 @@ unsafe extern "C" fn l3ns_rs_bind_check(
 ) -> i32 {
     // SAFETY: per the function contract (`rewrite` and `port` are writable;
     // `sk` is the socket being bound, live for this call).
-    let (state, req, rewrite, port, sock) =
-        unsafe { (state(data), &*req, &mut *rewrite, &mut *port, BindSock::from_raw(sk)) };
+    let (state, req, rewrite, port, sock) = unsafe {
+        (
+            state(data),
+            &*req,
+            &mut *rewrite,
+            &mut *port,
+            BindSock::from_raw(sk),
+        )
+    };
     let addr = match req.kind {
         bindings::l3ns_bind_kind_L3NS_BIND_V4 => BindAddr::V4(req.v4),
         bindings::l3ns_bind_kind_L3NS_BIND_V6_ANY => BindAddr::V6Any,
@@ -162,7 +173,9 @@ unsafe extern "C" fn l3ns_rs_bind_check(
     };
     let proto = proto_of(req.l4);
     // Only a first bind of a TCP/UDP socket to a non-zero port may share it.
-    let shared_port = proto.filter(|_| req.port != 0 && req.bound == 0).map(|p| (p, req.port));
+    let shared_port = proto
+        .filter(|_| req.port != 0 && req.bound == 0)
+        .map(|p| (p, req.port));
     from_result(|| {
         let b = state.bind_check(&sock, req.net_inum, addr, shared_port)?;
         *rewrite = b.addr.unwrap_or(0);

@@ -17,7 +17,7 @@ pub(crate) mod tags;
 pub(crate) use registration::{
     AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
 };
-pub(crate) use steering::{BindSock, Found, InPacket};
+pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
 
 /// Raw bindings to the C shim, generated at build time (never committed).

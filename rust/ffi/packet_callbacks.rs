@@ -111,7 +111,11 @@ unsafe extern "C" fn l3ns_rs_deliver_check(
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     let sk = SockId(sk as usize);
-    from_result(|| state.deliver_check(sk, net, saddr, daddr, bcast).map(|()| 0))
+    from_result(|| {
+        state
+            .deliver_check(sk, net, saddr, daddr, bcast)
+            .map(|()| 0)
+    })
 }
 
 /// # Safety

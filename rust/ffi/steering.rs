@@ -5,19 +5,9 @@
 //! socket being bound. Both are borrowed for one callback only.
 
 use super::{bindings, tags::SockId};
+use crate::policy::demux::Found;
 use core::marker::PhantomData;
 use kernel::ffi::c_void;
-
-/// What [`InPacket::steer`] found for a packet.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Found {
-    /// A socket of the owner, now assigned to the packet.
-    Own,
-    /// Only another namespace's socket would get it.
-    Foreign,
-    /// No socket at all.
-    Nothing,
-}
 
 /// A packet at `NF_INET_LOCAL_IN`, valid for one hook call.
 pub(crate) struct InPacket<'a> {

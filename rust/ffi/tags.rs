@@ -78,8 +78,18 @@ macro_rules! tag_table {
     };
 }
 
-tag_table!(TaskTags, TaskId, TASK, "Task -> L3 slot tags. A tag value is `slot index + 1`.");
-tag_table!(SockTags, SockId, SOCK, "Socket -> L3 slot tags. A tag value is `slot index + 1`.");
+tag_table!(
+    TaskTags,
+    TaskId,
+    TASK,
+    "Task -> L3 slot tags. A tag value is `slot index + 1`."
+);
+tag_table!(
+    SockTags,
+    SockId,
+    SOCK,
+    "Socket -> L3 slot tags. A tag value is `slot index + 1`."
+);
 tag_table!(
     PortTags,
     SockId,

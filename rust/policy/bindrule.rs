@@ -99,6 +99,17 @@ pub fn parent_may_bind(addr: BindAddr, owned_by_child: bool) -> bool {
     !matches!(addr, BindAddr::V4(_)) || !owned_by_child
 }
 
+/// Does a member's bind of `addr` (one of its own unicast addresses when
+/// `own_unicast`) get a hidden port? Every address other namespaces may
+/// bind too: wildcards, loopback, broadcast, multicast; not its own.
+pub fn shares_port(addr: BindAddr, own_unicast: bool) -> bool {
+    match addr {
+        BindAddr::V4(_) => !own_unicast,
+        BindAddr::V6Any => true,
+        BindAddr::V6Loopback | BindAddr::V6Other => false,
+    }
+}
+
 #[cfg(test)]
 #[path = "bindrule_tests.rs"]
 mod tests;

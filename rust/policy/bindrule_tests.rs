@@ -84,3 +84,20 @@ fn parent_is_refused_children_addresses() {
     assert!(parent_may_bind(BindAddr::V4(0x0a00_0002), false));
     assert!(parent_may_bind(BindAddr::V6Other, true));
 }
+
+#[test]
+fn members_share_every_port_but_their_own_addresses() {
+    assert!(shares_port(BindAddr::V4(0), false), "0.0.0.0");
+    assert!(shares_port(BindAddr::V6Any, false), "::");
+    assert!(shares_port(BindAddr::V4(0x7f00_0001), false), "loopback");
+    assert!(shares_port(BindAddr::V4(0xffff_ffff), false), "broadcast");
+    assert!(shares_port(BindAddr::V4(0xe000_00fb), false), "multicast");
+    assert!(
+        !shares_port(BindAddr::V4(0x0a00_0002), true),
+        "its own address"
+    );
+    assert!(
+        !shares_port(BindAddr::V6Loopback, false),
+        "::1 is not virtualized"
+    );
+}

@@ -36,6 +36,41 @@ pub fn may_deliver(
     dst_owner == sk_ns
 }
 
+/// What the LOCAL_IN socket lookup found for a unicast TCP/UDP packet, on
+/// behalf of the namespace owning its destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A socket of the owner (now assigned to the packet).
+    Own,
+    /// Only a socket of another namespace (or of the parent).
+    Foreign,
+    /// No socket at all.
+    Nothing,
+}
+
+/// What LOCAL_IN does with a unicast TCP/UDP packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Steer {
+    /// Leave it to the stack.
+    Pass,
+    /// It goes to the child's socket found for it.
+    Steered,
+    /// Drop it with a TCP RST / ICMP port unreachable.
+    Reject,
+}
+
+/// The verdict for a packet whose destination a child owns (`child_owner`)
+/// or the parent owns: never another namespace's socket; a child without
+/// a socket answers as a host without a listener; the stack answers for
+/// the parent.
+pub fn steer(found: Found, child_owner: bool) -> Steer {
+    match (found, child_owner) {
+        (Found::Own, true) => Steer::Steered,
+        (Found::Own, false) | (Found::Nothing, false) => Steer::Pass,
+        (Found::Foreign, _) | (Found::Nothing, true) => Steer::Reject,
+    }
+}
+
 /// May a task of namespace `viewer` (`None`: the parent) see local address
 /// `addr` owned by `owner` in `ip addr` / `ifconfig`? Members see their own
 /// addresses and loopback; the parent sees what no child owns.

@@ -62,3 +62,29 @@ fn visibility_follows_ownership() {
         "loopback stays visible"
     );
 }
+
+#[test]
+fn steering_never_hands_a_packet_to_another_namespace() {
+    assert_eq!(steer(Found::Own, true), Steer::Steered);
+    assert_eq!(
+        steer(Found::Foreign, true),
+        Steer::Reject,
+        "parent listener on the child's port"
+    );
+    assert_eq!(
+        steer(Found::Nothing, true),
+        Steer::Reject,
+        "RST / port unreachable"
+    );
+    assert_eq!(steer(Found::Own, false), Steer::Pass);
+    assert_eq!(
+        steer(Found::Foreign, false),
+        Steer::Reject,
+        "a member's port-0 listener"
+    );
+    assert_eq!(
+        steer(Found::Nothing, false),
+        Steer::Pass,
+        "the stack answers"
+    );
+}
