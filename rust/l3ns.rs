@@ -78,7 +78,7 @@ struct L3ns {
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let state = Arc::pin_init(
-            State::new(ffi::params::max_namespaces(), ffi::params::max_addrs()),
+            State::new(ffi::params::max_namespaces(), ffi::params::max_addrs())?,
             GFP_KERNEL,
         )?;
         let reaper = Reaper::register(&state)?;

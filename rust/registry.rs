@@ -26,8 +26,10 @@ pub(crate) struct State {
     pub(crate) table: NsTable,
     /// Which namespace owns which address.
     pub(crate) addrs: AddrTable,
-    /// Hidden ports standing for the namespaces' wildcard binds.
-    pub(crate) ports: PortTable,
+    /// Hidden ports standing for the namespaces' wildcard binds (48 KiB:
+    /// its own, possibly vmalloc'ed, allocation rather than a high-order
+    /// piece of the state's).
+    pub(crate) ports: KVBox<PortTable>,
     /// Packets dropped at LOCAL_OUT: a source the socket may not use.
     pub(crate) dropped_local_out: AtomicU64,
     /// Deliveries refused: a packet for another namespace's address.
@@ -68,11 +70,15 @@ pub(crate) fn sock_slot(sk: SockId) -> Option<usize> {
 impl State {
     /// An empty state admitting `max_namespaces` live namespaces and
     /// `max_addrs` owned addresses.
-    pub(crate) fn new(max_namespaces: usize, max_addrs: usize) -> impl PinInit<Self, Error> {
-        try_pin_init!(State {
+    pub(crate) fn new(
+        max_namespaces: usize,
+        max_addrs: usize,
+    ) -> Result<impl PinInit<Self, Error>> {
+        let ports = KVBox::init(kernel::init::zeroed(), GFP_KERNEL)?;
+        Ok(try_pin_init!(State {
             table <- kernel::init::zeroed(),
             addrs <- kernel::init::zeroed(),
-            ports <- kernel::init::zeroed(),
+            ports,
             dropped_local_out: AtomicU64::new(0),
             dropped_delivery: AtomicU64::new(0),
             steered: AtomicU64::new(0),
@@ -84,7 +90,7 @@ impl State {
             s.table.set_limit(max_namespaces);
             s.addrs.set_limit(max_addrs);
             Ok(())
-        })
+        }))
     }
 
     pub(crate) fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
