@@ -57,6 +57,18 @@ wait $p0
 expect "it accepted the parent" "ok peer 10.0.0.1" "$(sed -n 2p /tmp/acc0 | cut -d' ' -f1-3)"
 assert_ge "steered_packets counted" 10 "$(info_get steered_packets)"
 assert_ge "hidden ports held (2 TCP, 2 UDP)" 4 "$(info_get hidden_ports)"
+# busybox nc in A and B on the same port at once.
+in_ns $A "timeout 10 nc -l -p 9090 >/tmp/ncA" & na=$!
+in_ns $B "timeout 10 nc -l -p 9090 >/tmp/ncB" & nb=$!
+for ns in $A $B; do
+	wait_for sh -c ". /guest/lib.sh; in_ns $ns 'info_get shared_ports' | grep -q tcp/9090" ||
+		fail "nc in namespace $ns is not listening"
+done
+echo "to A" | timeout 5 nc 10.0.0.2 9090
+echo "to B" | timeout 5 nc 10.0.0.3 9090
+wait $na $nb
+expect "nc in A got its message" "to A" "$(cat /tmp/ncA)"
+expect "nc in B got its message" "to B" "$(cat /tmp/ncB)"
 # getsockname() inside shows the port asked for, on IPv4 and dual-stack.
 expect "getsockname, TCP 0.0.0.0 in A" "ok 0.0.0.0 8090" "$(in_ns $A 'l3ns-probe name tcp 0.0.0.0 8090')"
 expect "getsockname, UDP 0.0.0.0 in A" "ok 0.0.0.0 8090" "$(in_ns $A 'l3ns-probe name udp 0.0.0.0 8090')"
