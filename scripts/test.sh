@@ -19,13 +19,24 @@ grep -q '^test result' build/host.log || hf=$((hf + 1))
 pass=$((pass + hp)); fail=$((fail + hf))
 log "host: $hp passed, $hf failed"
 
-# 2+3. Guest: kernel (cached), module, initramfs, QEMU.
-if ! KDIR=$("$L3NS_ROOT/scripts/kernel.sh" dir) || ! "$L3NS_ROOT/scripts/module.sh" >/dev/null; then
+# 2+3. Guest: kernel (cached), module (compiled through clippy), initramfs, QEMU.
+touch "$L3NS_ROOT/rust/l3ns.rs"	# recompile the crate so clippy sees all of it
+if ! KDIR=$("$L3NS_ROOT/scripts/kernel.sh" dir) ||
+	! L3NS_CLIPPY=1 "$L3NS_ROOT/scripts/module.sh" >build/module.log 2>&1; then
+	cat build/module.log
 	fail=$((fail + 1))
 	log "kernel or module build failed"
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
+
+# Lint: no compiler or clippy warning in the module, kernel rustfmt style.
+lint() { # NAME: counts one check from the exit status of the rest
+	name=$1; shift
+	if "$@"; then pass=$((pass + 1)); log "lint $name: PASS"; else fail=$((fail + 1)); log "lint $name: FAIL"; fi
+}
+lint "module warnings (clippy)" sh -c '! grep -B2 -A8 "warning" build/module.log'
+lint "rustfmt" rustfmt --edition 2021 --check "$L3NS_ROOT/rust/l3ns.rs"
 t1=$(date +%s)
 log "booting QEMU (TCG) for KUnit and scenarios"
 "$L3NS_ROOT/scripts/run.sh" test >/dev/null 2>&1

@@ -28,7 +28,8 @@ pub(crate) use tags::SockId;
     non_upper_case_globals,
     non_snake_case,
     unreachable_pub,
-    clippy::all
+    clippy::all,
+    clippy::undocumented_unsafe_blocks
 )]
 mod bindings {
     include!("../bindings_generated.rs");

@@ -155,7 +155,7 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
     let proto = proto_of(raw.l4);
     let mut pkt = hooks::Packet {
         hook: hooks::Hook::from_raw(raw.hook),
-        sk: (!raw.sk.is_null()).then(|| SockId(raw.sk as usize)),
+        sk: (!raw.sk.is_null()).then_some(SockId(raw.sk as usize)),
         net: raw.net_inum,
         saddr: raw.saddr,
         daddr: raw.daddr,

@@ -8,9 +8,9 @@ use super::{bindings, TaskId};
 use kernel::error::{to_result, Result};
 use kernel::ffi::c_void;
 
-const TASK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_TASK as u32;
-const SOCK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_SOCK as u32;
-const PORT: u32 = bindings::l3ns_tag_kind_L3NS_TAG_PORT as u32;
+const TASK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_TASK;
+const SOCK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_SOCK;
+const PORT: u32 = bindings::l3ns_tag_kind_L3NS_TAG_PORT;
 
 /// Identity of a `struct sock` (its address; never dereferenced in Rust).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
