@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Shared wildcard ports (`Documentation/design.rst`, mechanism 13): a
-//! member's wildcard bind holds a hidden port; LOCAL_IN gives each packet
-//! for a child's address to that child's socket or rejects it; LOCAL_OUT
-//! and getsockname() show the port the member asked for. Per-packet paths
+//! member's wildcard (or loopback, broadcast, multicast) bind holds a
+//! hidden port; LOCAL_IN gives each TCP/UDP packet to a socket of the
+//! destination's owner or rejects it; LOCAL_OUT and getsockname() show the
+//! port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
 use crate::ffi::{self, errno, tags::PortTags, BindSock, InPacket, SockId};
@@ -18,8 +19,9 @@ use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 impl State {
-    /// A member socket `sock` of `slot` binds `port` on a wildcard or its
-    /// loopback: the hidden port to bind instead. `EADDRINUSE` when no
+    /// A member socket `sock` of `slot` binds `port` on an address other
+    /// namespaces may bind too (`bindrule::shares_port`): the hidden port
+    /// to bind instead. `EADDRINUSE` when no
     /// hidden port is left, `ENOBUFS` when the socket cannot be recorded.
     pub(crate) fn reserve_port(
         &self,
@@ -114,9 +116,10 @@ impl State {
         self.ports.hidden(Shared { slot, proto, port })
     }
 
-    /// NF_INET_LOCAL_IN: the socket for a TCP/UDP packet to a child's
-    /// address is the child's, found on the port or its hidden port; no
-    /// such socket means RST / port unreachable, as with no listener at all.
+    /// NF_INET_LOCAL_IN: a TCP/UDP packet goes to a socket of the namespace
+    /// owning its destination (for a child: on the port or its hidden
+    /// port), never to another's; a child without one answers RST / port
+    /// unreachable, as a host with no listener does.
     pub(crate) fn local_in(&self, pkt: &mut Packet<'_>) -> Verdict {
         match self.steer_packet(pkt) {
             Steer::Pass => Verdict::Accept,
