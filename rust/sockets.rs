@@ -106,12 +106,13 @@ impl State {
         sock: &BindSock<'_>,
         net: u32,
         addr: BindAddr,
+        v6only: bool,
         shared_port: Option<(Proto, u16)>,
     ) -> Result<BindRewrite> {
         let sk = sock.id();
         let new_addr = self.bind_addr_check(sk, net, addr)?;
         let port = match (sock_slot(sk), shared_port) {
-            (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr) => {
+            (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr, v6only) => {
                 Some(self.reserve_port(sock, slot, proto, port)?)
             }
             _ => None,
@@ -123,10 +124,10 @@ impl State {
     }
 
     /// Does a member of `slot` binding `addr` get a hidden port?
-    fn shareable(&self, net: u32, slot: usize, addr: BindAddr) -> bool {
+    fn shareable(&self, net: u32, slot: usize, addr: BindAddr, v6only: bool) -> bool {
         let own = matches!(addr, BindAddr::V4(a)
             if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == slot));
-        shares_port(addr, own)
+        shares_port(addr, own, v6only)
     }
 
     /// The address part of bind(): `Ok(None)` lets it proceed, `Ok(Some(a))`

@@ -172,12 +172,12 @@ unsafe extern "C" fn l3ns_rs_bind_check(
         _ => BindAddr::V6Other,
     };
     let proto = proto_of(req.l4);
-    // Only a first bind of a TCP/UDP socket to a non-zero port may share it.
+    // Only a first bind of a TCP/UDP socket, to a non-zero port, may share it.
     let shared_port = proto
         .filter(|_| req.port != 0 && req.bound == 0)
         .map(|p| (p, req.port));
     from_result(|| {
-        let b = state.bind_check(&sock, req.net_inum, addr, shared_port)?;
+        let b = state.bind_check(&sock, req.net_inum, addr, req.v6only != 0, shared_port)?;
         *rewrite = b.addr.unwrap_or(0);
         *port = b.port.unwrap_or(0);
         Ok(0)

@@ -100,12 +100,14 @@ pub fn parent_may_bind(addr: BindAddr, owned_by_child: bool) -> bool {
 }
 
 /// Does a member's bind of `addr` (one of its own unicast addresses when
-/// `own_unicast`) get a hidden port? Every address other namespaces may
-/// bind too: wildcards, loopback, broadcast, multicast; not its own.
-pub fn shares_port(addr: BindAddr, own_unicast: bool) -> bool {
+/// `own_unicast`; by an `IPV6_V6ONLY` socket when `v6only`) get a hidden
+/// port? Every address other namespaces may bind too: wildcards, loopback,
+/// broadcast, multicast; not its own. An IPv6-only socket never sees IPv4
+/// and IPv6 is not virtualized: it binds as it asks.
+pub fn shares_port(addr: BindAddr, own_unicast: bool, v6only: bool) -> bool {
     match addr {
         BindAddr::V4(_) => !own_unicast,
-        BindAddr::V6Any => true,
+        BindAddr::V6Any => !v6only,
         BindAddr::V6Loopback | BindAddr::V6Other => false,
     }
 }

@@ -87,17 +87,30 @@ fn parent_is_refused_children_addresses() {
 
 #[test]
 fn members_share_every_port_but_their_own_addresses() {
-    assert!(shares_port(BindAddr::V4(0), false), "0.0.0.0");
-    assert!(shares_port(BindAddr::V6Any, false), "::");
-    assert!(shares_port(BindAddr::V4(0x7f00_0001), false), "loopback");
-    assert!(shares_port(BindAddr::V4(0xffff_ffff), false), "broadcast");
-    assert!(shares_port(BindAddr::V4(0xe000_00fb), false), "multicast");
+    assert!(shares_port(BindAddr::V4(0), false, false), "0.0.0.0");
+    assert!(shares_port(BindAddr::V6Any, false, false), "::");
     assert!(
-        !shares_port(BindAddr::V4(0x0a00_0002), true),
+        shares_port(BindAddr::V4(0x7f00_0001), false, false),
+        "loopback"
+    );
+    assert!(
+        shares_port(BindAddr::V4(0xffff_ffff), false, false),
+        "broadcast"
+    );
+    assert!(
+        shares_port(BindAddr::V4(0xe000_00fb), false, false),
+        "multicast"
+    );
+    assert!(
+        !shares_port(BindAddr::V4(0x0a00_0002), true, false),
         "its own address"
     );
     assert!(
-        !shares_port(BindAddr::V6Loopback, false),
+        !shares_port(BindAddr::V6Loopback, false, false),
         "::1 is not virtualized"
+    );
+    assert!(
+        !shares_port(BindAddr::V6Any, false, true),
+        "IPv6-only :: never sees IPv4"
     );
 }

@@ -158,6 +158,7 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	else if (sock->sk->sk_protocol == IPPROTO_UDP && sock->type == SOCK_DGRAM)
 		req.l4 = L3NS_L4_UDP;
 	req.bound = READ_ONCE(inet_sk(sock->sk)->inet_num) != 0;
+	req.v6only = sock->sk->sk_family == AF_INET6 && ipv6_only_sock(sock->sk);
 	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite, &port);
 	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
 	 * passed to ->bind(): rewriting it changes what gets bound. */
