@@ -11,9 +11,10 @@
  *   accept PORT SECONDS       TCP server on 0.0.0.0:PORT: prints "ready
  *                             LPORT" (getsockname), then "ok peer ADDR
  *                             PORT" of one connection
- *   rawrecv SECONDS           raw ICMP socket: prints "ready", then "ok"
- *                             and the destinations of the packets it saw,
- *                             each once, in order of arrival
+ *   rawrecv SECONDS [src]     raw ICMP socket: prints "ready", then "ok"
+ *                             and the destinations (with "src": the
+ *                             sources) of the packets it saw, each once,
+ *                             in order of arrival
  *   socket3 FAMILY TYPE PROTO socket(2) with these numbers: "ok" or errno
  *   dial LPORT DADDR PORT     TCP socket bound to 0.0.0.0:LPORT connects:
  *                             "ok local PORT" (getsockname) or errno
@@ -221,7 +222,7 @@ static int cmd_dial(int lport, const char *daddr, int port)
 	return 0;
 }
 
-static int cmd_rawrecv(int seconds)
+static int cmd_rawrecv(int seconds, int sources)
 {
 	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), n, i, seen = 0;
 	struct timeval tv = { .tv_sec = seconds };
@@ -239,7 +240,7 @@ static int cmd_rawrecv(int seconds)
 	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 20) {
 		unsigned int d;
 
-		memcpy(&d, buf + 16, 4);	/* the IPv4 header's daddr */
+		memcpy(&d, buf + (sources ? 12 : 16), 4);	/* IPv4 saddr / daddr */
 		for (i = 0; i < seen && dst[i] != d; i++)
 			;
 		if (i == seen && seen < 16)
@@ -288,8 +289,8 @@ int ports_main(int argc, char **argv)
 		return cmd_dial(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count"))
 		return cmd_count(atoi(argv[2]), atoi(argv[3]), argc == 5 ? argv[4] : NULL);
-	if (argc == 3 && !strcmp(argv[1], "rawrecv"))
-		return cmd_rawrecv(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "rawrecv"))
+		return cmd_rawrecv(atoi(argv[2]), argc == 4 && !strcmp(argv[3], "src"));
 	if (argc == 5 && !strcmp(argv[1], "socket3"))
 		return cmd_socket3(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "asuser"))

@@ -45,8 +45,12 @@ expect "255.255.255.255 arrives once per socket" "ok 1 ok 1 ok 1" "$(count_round
 expect "multicast arrives once per socket" "ok 1 ok 1 ok 1" "$(count_round 6006 239.1.1.3 239.1.1.3)"
 expect "10.0.0.255 once for the parent and A" "ok 1 ok 1 ok 0" "$(count_round 6007 10.0.0.255)"
 # ping from a child: its address as source, and the reply reaches it.
+l3ns-probe rawrecv 3 src >/tmp/rawS & ps=$!
+bg_ready /tmp/rawS
 out=$(in_ns $A "ping -c 1 -W 2 10.0.0.1")
 echo "$out" | grep -q "1 packets received" || fail "ping from A failed: $out"
+wait $ps
+expect "A's echo request came from 10.0.0.2 (the parent's raw socket sees it, not the reply to A)" "ok 10.0.0.2" "$(sed -n 2p /tmp/rawS)"
 l3ns-probe recv 10.0.0.1 6010 3 >/tmp/b.src & p=$!
 bg_ready /tmp/b.src
 in_ns $A "l3ns-probe sendto 10.0.0.1 6010" >/dev/null
