@@ -100,6 +100,29 @@ impl State {
         self.shown_port(sock_slot(sk)?, Some(p.proto), p.sport)
     }
 
+    /// An ICMP error quotes a packet sent from `saddr:sport`: if a child
+    /// owning `saddr` sent it from a hidden port (shown as `sport`), that
+    /// hidden port, for the kernel's error lookup to find the socket.
+    pub(crate) fn quoted_hidden_port(
+        &self,
+        net: u32,
+        proto: Proto,
+        saddr: u32,
+        sport: u16,
+    ) -> Option<u16> {
+        if !self.table.any_live() {
+            return None;
+        }
+        let owner = if is_loopback(saddr) {
+            loopback::loopback_owner(saddr)
+        } else {
+            self.addrs
+                .lookup(AddrKey { net, addr: saddr })
+                .map(|o| usize::from(o.slot))
+        }?;
+        self.hidden_port(owner, proto, sport)
+    }
+
     /// Is `port` a hidden port held by a child of L2 namespace `net`? (The
     /// table is module-wide; port spaces are per netns.)
     fn hidden_in(&self, net: u32, port: u16) -> bool {

@@ -180,3 +180,21 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
         hooks::Verdict::Reject => bindings::L3NS_NF_REJECT,
     }
 }
+
+/// # Safety
+///
+/// Called by the LOCAL_IN hook for an ICMP error, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_icmp_quoted(
+    data: *mut c_void,
+    net: u32,
+    l4: u8,
+    saddr: u32,
+    sport: u16,
+) -> u16 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    proto_of(l4)
+        .and_then(|proto| state.quoted_hidden_port(net, proto, saddr, sport))
+        .unwrap_or(0)
+}

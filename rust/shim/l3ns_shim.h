@@ -259,6 +259,9 @@ int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u
 			  bool bcast);
 /* getsockname/getpeername of a member socket: the IPv4 address to show. */
 u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
+/* LOCAL_IN, an ICMP error quoting a packet of protocol l4 (enum l3ns_l4)
+ * from saddr:sport: the hidden port to quote instead, or 0. */
+u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
 /* getsockname of a member socket: the port to show (a hidden port maps
  * back to the port asked for). */
 u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);

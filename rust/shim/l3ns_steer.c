@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
@@ -234,12 +235,74 @@ static void reject(struct l3ns_in_ctx *c)
 		nf_send_unreach(c->skb, ICMP_PORT_UNREACH, NF_INET_LOCAL_IN);
 }
 
+/* Does a socket on the quoted source port itself match the quoted packet
+ * (an accepted connection on the public port, a specific-address bind)? */
+static bool quoted_sock_exists(struct sk_buff *skb, const struct iphdr *inner, __be16 sport,
+			       __be16 dport)
+{
+	struct net *net = dev_net(skb->dev);
+	struct sock *sk;
+
+	if (inner->protocol == IPPROTO_TCP) {
+		sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					       inner->daddr, dport, inner->saddr, ntohs(sport),
+					       inet_iif(skb), inet_sdif(skb));
+		if (!sk)
+			return false;
+		sock_gen_put(sk);
+		return true;
+	}
+	sk = __udp4_lib_lookup(net, inner->daddr, dport, inner->saddr, sport, inet_iif(skb),
+			       inet_sdif(skb), net->ipv4.udp_table, NULL);
+	return sk && inet_sk(sk)->inet_rcv_saddr == inner->saddr;
+}
+
+/* An ICMP error quoting a TCP/UDP packet we sent from a hidden port's
+ * public port: quote the hidden port, so the error reaches its socket. */
+static void icmp_error_in(void *data, struct sk_buff *skb, u32 net_inum)
+{
+	unsigned int off = ip_hdrlen(skb);
+	struct icmphdr _ih, *ih;
+	struct iphdr _inner, *inner;
+	__be16 _ports[2], *ports, *port;
+	unsigned int poff;
+	u16 hidden;
+
+	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+	if (!ih || (ih->type != ICMP_DEST_UNREACH && ih->type != ICMP_TIME_EXCEEDED &&
+		    ih->type != ICMP_PARAMETERPROB && ih->type != ICMP_SOURCE_QUENCH))
+		return;
+	inner = skb_header_pointer(skb, off + sizeof(_ih), sizeof(_inner), &_inner);
+	if (!inner || inner->ihl < 5 || (inner->frag_off & htons(IP_OFFSET)) ||
+	    (inner->protocol != IPPROTO_TCP && inner->protocol != IPPROTO_UDP))
+		return;
+	/* The quoted ports: the first two fields of both TCP and UDP headers. */
+	poff = off + sizeof(_ih) + inner->ihl * 4;
+	ports = skb_header_pointer(skb, poff, sizeof(_ports), &_ports);
+	if (!ports)
+		return;
+	hidden = l3ns_rs_icmp_quoted(data, net_inum,
+				     inner->protocol == IPPROTO_TCP ? L3NS_L4_TCP : L3NS_L4_UDP,
+				     ntohl(inner->saddr), ntohs(ports[0]));
+	if (!hidden || quoted_sock_exists(skb, inner, ports[0], ports[1]) ||
+	    skb_ensure_writable(skb, poff + sizeof(*port)))
+		return;
+	ih = (struct icmphdr *)(skb_network_header(skb) + off);
+	port = (__be16 *)(skb_network_header(skb) + poff);
+	inet_proto_csum_replace2(&ih->checksum, skb, *port, htons(hidden), false);
+	*port = htons(hidden);
+}
+
 unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook_state *state,
 			   struct l3ns_pkt *pkt, struct l3ns_net *ln)
 {
 	const struct rtable *rt = skb_rtable(skb);
 	struct l3ns_in_ctx c = { .skb = skb, .state = state };
 
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP) {
+		icmp_error_in(data, skb, pkt->net_inum);
+		return NF_ACCEPT;
+	}
 	if (!l3ns_ports(skb, pkt, &c.doff))
 		return NF_ACCEPT;
 	c.protocol = ip_hdr(skb)->protocol;

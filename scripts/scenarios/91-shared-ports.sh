@@ -41,6 +41,9 @@ expect "UDP A -> parent" "ok udpP from 10.0.0.1 8080" "$(in_ns $A 'l3ns-probe as
 # A client bound to a port: its hidden source port is shown to peers (and
 # to itself) as the port it bound, and the answers find it.
 expect "UDP A -> parent from port 5556" "ok udpP from 10.0.0.1 8080" "$(in_ns $A 'l3ns-probe ask 10.0.0.1 8080 5556')"
+# ... and the ICMP port unreachable for it, which quotes port 5558, reaches it.
+expect "UDP A (from port 5558) -> a closed port: refused" "errno ECONNREFUSED" "$(in_ns $A 'l3ns-probe ask 10.0.0.1 9 5558')"
+expect "UDP A (unbound) -> a closed port: refused" "errno ECONNREFUSED" "$(in_ns $A 'l3ns-probe ask 10.0.0.1 9')"
 l3ns-probe accept 5600 5 >/tmp/acc & pa=$!
 bg_ready /tmp/acc
 expect "TCP A -> parent from port 5555" "ok local 5555" "$(in_ns $A 'l3ns-probe dial 5555 10.0.0.1 5600')"
