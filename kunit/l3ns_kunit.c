@@ -7,13 +7,8 @@
  */
 #include <kunit/test.h>
 
-int l3ns_kunit_parser(void);
-int l3ns_kunit_nstable(void);
-int l3ns_kunit_tags(void);
-int l3ns_kunit_info_format(void);
-int l3ns_kunit_addrtable(void);
-int l3ns_kunit_porttable(void);
-int l3ns_kunit_rules(void);
+#include "l3ns_kunit.h"
+
 
 #define L3NS_RUST_CASE(name)						\
 static void name##_case(struct kunit *test)				\

@@ -37,6 +37,9 @@ lint() { # NAME: counts one check from the exit status of the rest
 }
 lint "module warnings (clippy)" sh -c '! grep -B2 -A8 "warning" build/module.log'
 lint "rustfmt" rustfmt --edition 2021 --check "$L3NS_ROOT/rust/l3ns.rs"
+lint "checkpatch (C shim, KUnit table)" sh -c "perl '$KDIR/scripts/checkpatch.pl' --no-tree \
+	--terse -q -f '$L3NS_ROOT'/rust/shim/*.[ch] '$L3NS_ROOT'/kunit/*.[ch] >build/checkpatch.log 2>&1 ||
+	{ grep -v '^total: 0 ' build/checkpatch.log; exit 1; }"
 t1=$(date +%s)
 log "booting QEMU (TCG) for KUnit and scenarios"
 "$L3NS_ROOT/scripts/run.sh" test >/dev/null 2>&1

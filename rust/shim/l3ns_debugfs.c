@@ -19,7 +19,8 @@
 /* ---- debugfs: net_ns/{start,info} ---------------------------------------- */
 
 /* Larger than any valid command: the Rust parser reports malformed input,
- * only absurd sizes are cut here. */
+ * only absurd sizes are cut here.
+ */
 #define L3NS_WRITE_MAX	256
 #define L3NS_INFO_BUF	PAGE_SIZE
 

@@ -45,7 +45,8 @@ int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
 		krps[i]->kp.flags = 0;
 	}
 	/* Plain kprobes first: the sk_free remover is in place before any
-	 * tag can be added by a kretprobe. */
+	 * tag can be added by a kretprobe.
+	 */
 	err = register_kprobes(kps, nkps);
 	if (err)
 		goto fail;
@@ -161,7 +162,8 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	req.v6only = sock->sk->sk_family == AF_INET6 && ipv6_only_sock(sock->sk);
 	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite, &port);
 	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
-	 * passed to ->bind(): rewriting it changes what gets bound. */
+	 * passed to ->bind(): rewriting it changes what gets bound.
+	 */
 	if (!k->ret && rewrite)
 		l3ns_sockaddr_set_v4((struct sockaddr *)sa, rewrite);
 	if (!k->ret && port)

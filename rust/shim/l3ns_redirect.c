@@ -25,7 +25,8 @@ void l3ns_redirects_unregister(struct l3ns_redirect *r, int n)
 	}
 	/* A task redirected before the unregistration is still on its way
 	 * into a replacement without having slept: a tasks-RCU grace period
-	 * covers that window. */
+	 * covers that window.
+	 */
 	synchronize_rcu_tasks();
 }
 

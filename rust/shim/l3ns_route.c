@@ -93,7 +93,8 @@ static int route_pre(struct kprobe *p, struct pt_regs *regs)
 		break;
 	case L3NS_SRC_REFUSE:
 		/* The lookup fails (-EINVAL); connect/sendmsg probes say
-		 * EADDRNOTAVAIL first where they can. */
+		 * EADDRNOTAVAIL first where they can.
+		 */
 		fl4->saddr = htonl(INADDR_BROADCAST);
 		break;
 	}
@@ -164,7 +165,8 @@ static int dest_check(struct l3ns_kret *k, struct socket *sock, struct sockaddr 
 		k->ret = l3ns_rs_connect_check(l3ns_route_data, sock->sk, net, net->ns.inum,
 					       daddr, dport, &rewrite);
 		/* A kernel copy of the sockaddr, about to reach ->connect()
-		 * or ->sendmsg(). */
+		 * or ->sendmsg().
+		 */
 		if (!k->ret && rewrite)
 			l3ns_sockaddr_set_v4(sa, rewrite);
 	}
@@ -287,7 +289,8 @@ static int getname_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 			l3ns_sockaddr_set_v4(g->uaddr, shown);
 	}
 	/* Our own port (AF_INET or AF_INET6, same offset): a hidden port
-	 * shows as the one asked for. */
+	 * shows as the one asked for.
+	 */
 	if (len >= (int)sizeof(struct sockaddr_in) && !g->peer &&
 	    (g->uaddr->sa_family == AF_INET || g->uaddr->sa_family == AF_INET6)) {
 		__be16 *p = &((struct sockaddr_in *)g->uaddr)->sin_port;

@@ -63,7 +63,8 @@ u32 l3ns_c_param_max_tasks(void) { return max_tasks; }
 static unsigned int l3ns_net_id __read_mostly;
 static void *l3ns_nf_data;
 /* Set while unregistering: .exit then runs for every netns, not because
- * one is dying, and must not reap that netns's L3 children. */
+ * one is dying, and must not reap that netns's L3 children.
+ */
 static bool l3ns_pernet_unregistering;
 
 static bool dev_is_loopback(const struct net_device *dev)
@@ -115,7 +116,8 @@ static struct nf_hook_ops l3ns_nf_ops[] = {
 	},
 	{
 		/* Steering: after the filter and security tables (their
-		 * verdicts come first), before conntrack confirmation. */
+		 * verdicts come first), before conntrack confirmation.
+		 */
 		.hook = l3ns_nf_hookfn,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,

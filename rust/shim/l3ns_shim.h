@@ -151,7 +151,8 @@ struct l3ns_net *l3ns_c_current_net(void);
 bool l3ns_c_capable_net_admin(void);
 
 /* Socket probes (post_create, sk_clone, sk_free, bind), and the privilege
- * probes (security_capable, security_socket_create). */
+ * probes (security_capable, security_socket_create).
+ */
 int l3ns_c_sock_probes_register(void *data);
 void l3ns_c_sock_probes_unregister(void);
 
@@ -164,7 +165,8 @@ int l3ns_c_visibility_register(void *data);
 void l3ns_c_visibility_unregister(void);
 
 /* Probe hits lost because a kretprobe's instance pool was empty (the
- * check of that call did not run). */
+ * check of that call did not run).
+ */
 u64 l3ns_c_probes_missed(void);
 
 /* inetaddr notifier (address deletions). */
@@ -173,13 +175,15 @@ void l3ns_c_inetaddr_unregister(void);
 
 /* RTNL, and finding an ifa of the caller's netns under it:
  * returns the prefix length, -ENODEV or -EADDRNOTAVAIL. `label` may be NULL
- * (any label of the device); both strings are NUL-terminated. */
+ * (any label of the device); both strings are NUL-terminated.
+ */
 void l3ns_c_rtnl_lock(void);
 void l3ns_c_rtnl_unlock(void);
 int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr);
 
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
- * pointer handed to l3ns_rs_connect_check)? RCU read side, any context. */
+ * pointer handed to l3ns_rs_connect_check)? RCU read side, any context.
+ */
 bool l3ns_c_listener_exists(const void *net, const void *sk, u32 addr, u16 port);
 /* The enum l3ns_l4 of a live socket. */
 u8 l3ns_c_sock_l4(const void *sk);
@@ -194,12 +198,14 @@ enum l3ns_found {
 };
 /* Finds the socket of the namespace tagged `owner_tag` (0: the parent) for
  * the packet, on its destination port or on `hidden` (0: none), and
- * assigns it to the skb; returns an enum l3ns_found. */
+ * assigns it to the skb; returns an enum l3ns_found.
+ */
 int l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden);
 /* Broadcast/multicast UDP: delivers a copy with destination port `port`. */
 void l3ns_c_in_copy(void *ctx, u16 port);
 /* Is `port` bound by a socket of sk's protocol in sk's netns? Process
- * context (takes the hash chain's lock). */
+ * context (takes the hash chain's lock).
+ */
 bool l3ns_c_port_in_use(const void *sk, u16 port);
 
 /* Kills a task that has not run yet (fail-closed inheritance). */
@@ -223,7 +229,8 @@ ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
 /* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
 ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 /* A packet at PRE_ROUTING, LOCAL_IN or LOCAL_OUT: an L3NS_NF_* verdict;
- * may set pkt->set_sport. */
+ * may set pkt->set_sport.
+ */
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
@@ -231,7 +238,8 @@ void l3ns_rs_task_free(void *data, const void *task);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
  * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does
- * not virtualize) to refuse. */
+ * not virtualize) to refuse.
+ */
 int l3ns_rs_capable_check(void *data, int cap);
 int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */
@@ -240,30 +248,36 @@ void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
 void l3ns_rs_sock_free(void *data, const void *sk);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
  * address to bind instead, and *port, if non-zero, as the port), or
- * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse. */
+ * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse.
+ */
 int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite,
 		       u16 *port);
 /* Must the route lookup for sk in net_inum be judged (member socket, or
- * the netns has owned addresses)? */
+ * the netns has owned addresses)?
+ */
 bool l3ns_rs_source_wanted(void *data, const void *sk, u32 net_inum);
 /* The source for a judged lookup; *addr is set for L3NS_SRC_USE. */
 u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *addr);
 /* connect()/sendmsg() of sk to IPv4 daddr:dport: 0 (with *rewrite, if
  * non-zero, as the destination to use instead) or -EADDRNOTAVAIL. `net` is
- * the socket's struct net, valid for the call (l3ns_c_listener_exists). */
+ * the socket's struct net, valid for the call (l3ns_c_listener_exists).
+ */
 int l3ns_rs_connect_check(void *data, const void *sk, const void *net, u32 net_inum,
 			  u32 daddr, u16 dport, u32 *rewrite);
 /* Delivery of an IPv4 packet saddr -> daddr to a raw or ping socket sk:
- * 0 or -EPERM (refused). */
+ * 0 or -EPERM (refused).
+ */
 int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u32 daddr,
 			  bool bcast);
 /* getsockname/getpeername of a member socket: the IPv4 address to show. */
 u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
 /* LOCAL_IN, an ICMP error quoting a packet of protocol l4 (enum l3ns_l4)
- * from saddr:sport: the hidden port to quote instead, or 0. */
+ * from saddr:sport: the hidden port to quote instead, or 0.
+ */
 u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
 /* getsockname of a member socket: the port to show (a hidden port maps
- * back to the port asked for). */
+ * back to the port asked for).
+ */
 u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);
 /* May the calling task see address addr of netns net_inum? Any context. */
 bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);

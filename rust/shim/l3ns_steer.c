@@ -76,7 +76,8 @@ bool l3ns_ports(struct sk_buff *skb, struct l3ns_pkt *pkt, u8 *doff)
 }
 
 /* Rewrites a TCP/UDP port in place, keeping the checksum right in every
- * ip_summed state (as nf_nat's l4proto manip does). */
+ * ip_summed state (as nf_nat's l4proto manip does).
+ */
 static bool set_port(struct sk_buff *skb, bool source, u16 port)
 {
 	unsigned int thoff = ip_hdrlen(skb);
@@ -113,14 +114,16 @@ bool l3ns_set_sport(struct sk_buff *skb, u16 port)
 }
 
 /* Is `sk` (no reference needed) a socket of the namespace tagged `tag`
- * (0: the parent)? */
+ * (0: the parent)?
+ */
 static bool sock_of(const struct sock *sk, u32 tag)
 {
 	return sk_fullsock(sk) && l3ns_c_tag_get(L3NS_TAG_SOCK, sk) == tag;
 }
 
 /* Gives the skb to `sk` (a reference is passed in), as nf_tproxy does:
- * inet_steal_sock() then uses it without another lookup. */
+ * inet_steal_sock() then uses it without another lookup.
+ */
 static void assign(struct sk_buff *skb, struct sock *sk)
 {
 	skb_orphan(skb);
@@ -152,7 +155,8 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 
 	for (i = 0; i < 2 && ports[i]; i++) {
 		/* The exact connection (takes a reference): its local address
-		 * is the destination, so it is the owner's. */
+		 * is the destination, so it is the owner's.
+		 */
 		sk = __inet_lookup_established(net, h, iph->saddr, c->sport, iph->daddr,
 					       ports[i], dif, sdif);
 		if (sk) {
@@ -160,7 +164,8 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 			return L3NS_FOUND_OWN;
 		}
 		/* A listener: on the real port only one of the owner's, on
-		 * the hidden port the owner's by construction. */
+		 * the hidden port the owner's by construction.
+		 */
 		sk = __inet_lookup_listener(net, h, skb, doff, iph->saddr, c->sport,
 					    iph->daddr, ports[i], dif, sdif);
 		if (sk && (i == 1 || sock_of(sk, tag)))
@@ -218,7 +223,8 @@ void l3ns_c_in_copy(void *ctx, u16 port)
 	if (!nskb)
 		return;
 	/* skb_ensure_writable() un-shares the header before set_port()
-	 * touches it; the original keeps its port. */
+	 * touches it; the original keeps its port.
+	 */
 	if (!set_port(nskb, false, port)) {
 		kfree_skb(nskb);
 		return;
@@ -236,7 +242,8 @@ static void reject(struct l3ns_in_ctx *c)
 }
 
 /* Does a socket on the quoted source port itself match the quoted packet
- * (an accepted connection on the public port, a specific-address bind)? */
+ * (an accepted connection on the public port, a specific-address bind)?
+ */
 static bool quoted_sock_exists(struct sk_buff *skb, const struct iphdr *inner, __be16 sport,
 			       __be16 dport)
 {
@@ -258,7 +265,8 @@ static bool quoted_sock_exists(struct sk_buff *skb, const struct iphdr *inner, _
 }
 
 /* An ICMP error quoting a TCP/UDP packet we sent from a hidden port's
- * public port: quote the hidden port, so the error reaches its socket. */
+ * public port: quote the hidden port, so the error reaches its socket.
+ */
 static void icmp_error_in(void *data, struct sk_buff *skb, u32 net_inum)
 {
 	unsigned int off = ip_hdrlen(skb);
@@ -326,7 +334,8 @@ unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook
  * bind-hash (TCP) or port-hash (UDP) chain under its lock. Called from the
  * bind probe: with IRQs on (ftrace-based kprobe) or off (int3-based), so
  * the lock is taken with IRQs saved off, which also keeps out the softirqs
- * that take these chain locks. */
+ * that take these chain locks.
+ */
 bool l3ns_c_port_in_use(const void *skp, u16 port)
 {
 	const struct sock *sk = skp;

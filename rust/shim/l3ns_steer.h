@@ -13,7 +13,8 @@ struct l3ns_pkt;
 struct l3ns_net;
 
 /* Fills pkt->l4/sport/dport/tcp_syn for a TCP/UDP packet that is not a
- * later fragment; false otherwise. `doff`: the transport header length. */
+ * later fragment; false otherwise. `doff`: the transport header length.
+ */
 bool l3ns_ports(struct sk_buff *skb, struct l3ns_pkt *pkt, u8 *doff);
 /* Rewrites the TCP/UDP source port, checksum kept right. */
 bool l3ns_set_sport(struct sk_buff *skb, u16 port);

@@ -217,7 +217,7 @@ void l3ns_c_visibility_unregister(void)
 	l3ns_redirects_unregister(l3ns_redirects, ARRAY_SIZE(l3ns_redirects));
 	/* The replacements may sleep: wait for those inside. */
 	while (atomic_read(&l3ns_vis_inflight))
-		msleep(10);
+		msleep(20);
 	l3ns_redirects_free(l3ns_redirects, ARRAY_SIZE(l3ns_redirects));
 }
 
