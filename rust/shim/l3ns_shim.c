@@ -109,10 +109,14 @@ static struct nf_hook_ops l3ns_nf_ops[] = {
 		.priority = NF_IP_PRI_MANGLE + 1,
 	},
 	{
+		/* Before raw and conntrack: a hidden source port is put back
+		 * to the public one first, so every table and conntrack see
+		 * the port that goes on the wire (and replies match it).
+		 */
 		.hook = l3ns_nf_hookfn,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_MANGLE + 1,
+		.priority = NF_IP_PRI_RAW - 1,
 	},
 	{
 		/* Steering: after the filter and security tables (their
