@@ -233,8 +233,7 @@ static bool rcv_refuse(struct sock *sk, struct sk_buff *skb)
 	if (!skb || skb->protocol != htons(ETH_P_IP) || !inet_user_sock(sk))
 		return false;
 	rt = skb_rtable(skb);
-	bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST ||
-		(rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST));
+	bcast = rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST);
 	return l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
 				     ntohl(ip_hdr(skb)->saddr), ntohl(ip_hdr(skb)->daddr),
 				     bcast) != 0;

@@ -316,8 +316,11 @@ unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook
 	c.protocol = ip_hdr(skb)->protocol;
 	c.sport = htons(pkt->sport);
 	c.dport = htons(pkt->dport);
-	pkt->bcast = skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST ||
-		     (rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST));
+	/* As the stack decides (udp_rcv() looks at the route, not at how
+	 * the frame was addressed): a unicast IP address in a link-layer
+	 * broadcast frame is unicast.
+	 */
+	pkt->bcast = rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST);
 	pkt->ctx = &c;
 	switch (l3ns_rs_nf_hook(data, pkt, ln)) {
 	case L3NS_NF_ACCEPT:
