@@ -108,11 +108,24 @@ impl State {
         addr: BindAddr,
         v6only: bool,
         shared_port: Option<(Proto, u16)>,
+        needs_cap: bool,
     ) -> Result<BindRewrite> {
         let sk = sock.id();
         let new_addr = self.bind_addr_check(sk, net, addr)?;
         let port = match (sock_slot(sk), shared_port) {
             (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr, v6only) => {
+                // The kernel would judge the hidden port, never privileged.
+                if needs_cap {
+                    let id = self.refused(slot);
+                    if ffi::log_ratelimit() {
+                        pr_info!(
+                            "bind: L3 namespace {}: port {} needs CAP_NET_BIND_SERVICE (EACCES)\n",
+                            id,
+                            port
+                        );
+                    }
+                    return Err(EACCES);
+                }
                 Some(self.reserve_port(sock, slot, proto, port)?)
             }
             _ => None,

@@ -177,7 +177,14 @@ unsafe extern "C" fn l3ns_rs_bind_check(
         .filter(|_| req.port != 0 && req.bound == 0)
         .map(|p| (p, req.port));
     from_result(|| {
-        let b = state.bind_check(&sock, req.net_inum, addr, req.v6only != 0, shared_port)?;
+        let b = state.bind_check(
+            &sock,
+            req.net_inum,
+            addr,
+            req.v6only != 0,
+            shared_port,
+            req.needs_cap != 0,
+        )?;
         *rewrite = b.addr.unwrap_or(0);
         *port = b.port.unwrap_or(0);
         Ok(0)

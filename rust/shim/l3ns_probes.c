@@ -13,6 +13,8 @@
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -160,6 +162,11 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		req.l4 = L3NS_L4_UDP;
 	req.bound = READ_ONCE(inet_sk(sock->sk)->inet_num) != 0;
 	req.v6only = sock->sk->sk_family == AF_INET6 && ipv6_only_sock(sock->sk);
+	/* __inet_bind()'s privileged-port rule, judged on the port asked for
+	 * (a hidden port would pass it).
+	 */
+	req.needs_cap = req.port && inet_port_requires_bind_service(sock_net(sock->sk), req.port) &&
+			!l3ns_raw_capable(sock_net(sock->sk)->user_ns, CAP_NET_BIND_SERVICE);
 	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite, &port);
 	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
 	 * passed to ->bind(): rewriting it changes what gets bound.

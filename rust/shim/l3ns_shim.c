@@ -32,6 +32,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
+#include "l3ns_kprobes.h"
 #include "l3ns_shim.h"
 #include "l3ns_steer.h"
 
@@ -281,20 +282,24 @@ struct l3ns_net *l3ns_c_current_net(void)
  * cap_capable(), the capability counts in the netns's user namespace or
  * any namespace owned by the caller above it.
  */
-bool l3ns_c_capable_net_admin(void)
+bool l3ns_raw_capable(struct user_namespace *ns, int cap)
 {
 	const struct cred *cred = current_cred();
-	struct user_namespace *ns = current->nsproxy->net_ns->user_ns;
 
 	for (;;) {
 		if (ns == cred->user_ns)
-			return cap_raised(cred->cap_effective, CAP_NET_ADMIN);
+			return cap_raised(cred->cap_effective, cap);
 		if (ns->level <= cred->user_ns->level)
 			return false;
 		if (ns->parent == cred->user_ns && uid_eq(ns->owner, cred->euid))
 			return true;
 		ns = ns->parent;
 	}
+}
+
+bool l3ns_c_capable_net_admin(void)
+{
+	return l3ns_raw_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN);
 }
 
 void l3ns_c_kill_task(const void *task)

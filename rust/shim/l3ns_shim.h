@@ -39,6 +39,7 @@ struct l3ns_bind_req {
 	u8 l4;			/* enum l3ns_l4: TCP or UDP socket */
 	u8 bound;		/* the socket already has a local port */
 	u8 v6only;		/* AF_INET6 with IPV6_V6ONLY: never sees IPv4 */
+	u8 needs_cap;		/* privileged port, no CAP_NET_BIND_SERVICE */
 };
 
 /* The debugfs files under net_ns/. */

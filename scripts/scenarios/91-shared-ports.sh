@@ -77,6 +77,10 @@ expect "getsockname, TCP 0.0.0.0 in A" "ok 0.0.0.0 8090" "$(in_ns $A 'l3ns-probe
 expect "getsockname, UDP 0.0.0.0 in A" "ok 0.0.0.0 8090" "$(in_ns $A 'l3ns-probe name udp 0.0.0.0 8090')"
 expect "getsockname, TCP :: in A" "ok :: 8090" "$(in_ns $A 'l3ns-probe name tcp6 :: 8090')"
 expect "a second listener on 8080 in A still conflicts" "errno EADDRINUSE" "$(in_ns $A 'l3ns-probe name tcp 0.0.0.0 8080')"
+# The privileged-port rule is judged on the port asked for, not the hidden one.
+expect "uid 1000 in A: 0.0.0.0:80 needs CAP_NET_BIND_SERVICE" "errno EACCES" \
+	"$(in_ns $A 'l3ns-probe asuser 1000 l3ns-probe name tcp 0.0.0.0 80')"
+expect "root in A: 0.0.0.0:80" "ok 0.0.0.0 80" "$(in_ns $A 'l3ns-probe name tcp 0.0.0.0 80')"
 # No server of the owner: RST / port unreachable, even with a parent server there.
 httpd -p 8081 -h /tmp/sP || fail "parent httpd on 8081 failed"
 l3ns-probe serve udpP 8081 30 >/tmp/uP1 &
