@@ -193,6 +193,18 @@ unsafe extern "C" fn l3ns_rs_bind_check(
 
 /// # Safety
 ///
+/// Called by the `security_socket_bind` return probe when the bind was
+/// refused after [`l3ns_rs_bind_check`] reserved a hidden port, `data` as
+/// for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_bind_undo(data: *mut c_void, sk: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.port_free(SockId(sk as usize));
+}
+
+/// # Safety
+///
 /// Called by the inetaddr notifier under RTNL, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_addr_deleted(data: *mut c_void, net_inum: u32, addr: u32) {

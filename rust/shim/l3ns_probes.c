@@ -137,18 +137,24 @@ static bool classify(const struct sockaddr *sa, int len, struct l3ns_bind_req *r
 	return false;	/* other families, short lengths: not ours to judge */
 }
 
+/* One bind() call: the refusal to force, or the rewrite to apply. */
+struct l3ns_bind_call {
+	int ret;
+	struct sockaddr *sa;
+	const struct sock *sk;
+	u32 rewrite;
+	u16 port;
+};
+
 static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	struct l3ns_bind_call *b = (struct l3ns_bind_call *)ri->data;
 	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	const struct sockaddr *sa = (const struct sockaddr *)regs_get_kernel_argument(regs, 1);
+	struct sockaddr *sa = (struct sockaddr *)regs_get_kernel_argument(regs, 1);
 	int len = (int)regs_get_kernel_argument(regs, 2);
 	struct l3ns_bind_req req = {};
-	u32 rewrite = 0;
 
-	u16 port = 0;
-
-	k->ret = 0;
+	*b = (struct l3ns_bind_call){ .sa = sa };
 	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
 		return 1;
 	if (!classify(sa, len, &req))
@@ -167,22 +173,43 @@ static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	req.needs_cap = req.port && inet_port_requires_bind_service(sock_net(sock->sk), req.port) &&
 			!l3ns_raw_capable(sock_net(sock->sk)->user_ns, CAP_NET_BIND_SERVICE);
-	k->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &rewrite, &port);
-	/* The sockaddr is __sys_bind_socket()'s kernel copy, about to be
-	 * passed to ->bind(): rewriting it changes what gets bound.
-	 */
-	if (!k->ret && rewrite)
-		l3ns_sockaddr_set_v4((struct sockaddr *)sa, rewrite);
-	if (!k->ret && port)
-		((struct sockaddr_in *)sa)->sin_port = htons(port);
-	return k->ret ? 0 : 1;
+	b->sk = sock->sk;
+	b->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &b->rewrite, &b->port);
+	/* Nothing to refuse or rewrite: no return handler needed. */
+	return b->ret || b->rewrite || b->port ? 0 : 1;
+}
+
+/*
+ * After the LSMs judged the address and port the caller asked for: force
+ * l3ns's refusal, or rewrite the sockaddr. It is __sys_bind_socket()'s
+ * kernel copy, about to be passed to ->bind(): rewriting it changes what
+ * gets bound. A bind an LSM refused gives its hidden port back.
+ */
+static int bind_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct l3ns_bind_call *b = (struct l3ns_bind_call *)ri->data;
+
+	if (regs_return_value(regs) != 0) {
+		if (b->port)
+			l3ns_rs_bind_undo(l3ns_sock_data, b->sk);
+		return 0;
+	}
+	if (b->ret) {
+		regs_set_return_value(regs, b->ret);
+		return 0;
+	}
+	if (b->rewrite)
+		l3ns_sockaddr_set_v4(b->sa, b->rewrite);
+	if (b->port)
+		((struct sockaddr_in *)b->sa)->sin_port = htons(b->port);
+	return 0;
 }
 
 static struct kretprobe bind_krp = {
 	.kp.symbol_name = "security_socket_bind",
 	.entry_handler = bind_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
+	.handler = bind_ret,
+	.data_size = sizeof(struct l3ns_bind_call),
 	.maxactive = 64,
 };
 

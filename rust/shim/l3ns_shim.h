@@ -253,6 +253,10 @@ void l3ns_rs_sock_free(void *data, const void *sk);
  */
 int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite,
 		       u16 *port);
+/* bind() of sk was refused after l3ns_rs_bind_check() reserved a hidden
+ * port for it: give the port back.
+ */
+void l3ns_rs_bind_undo(void *data, const void *sk);
 /* Must the route lookup for sk in net_inum be judged (member socket, or
  * the netns has owned addresses)?
  */
