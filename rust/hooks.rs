@@ -5,7 +5,7 @@
 
 use crate::ffi::{InPacket, NetCounters, SockId};
 use crate::policy::ports::Proto;
-use crate::registry::State;
+use crate::registry::{sock_slot, State};
 use core::sync::atomic::Ordering;
 
 /// The netfilter hook a packet is at.
@@ -91,10 +91,12 @@ pub(crate) fn nf_hook(state: &State, pkt: &mut Packet<'_>, net: &NetCounters<'_>
             net.local_out.fetch_add(1, Ordering::Relaxed);
             // The backstop: a source the sending socket may not use.
             if let Some(sk) = pkt.sk {
-                if !state.local_out(sk, pkt.net, pkt.saddr) {
+                // One tag lookup per packet serves both checks.
+                let member = sock_slot(sk);
+                if !state.local_out(member, pkt.net, pkt.saddr) {
                     return Verdict::Drop;
                 }
-                if let Some(port) = state.source_port(sk, pkt.ports) {
+                if let Some(port) = member.and_then(|slot| state.source_port(slot, pkt.ports)) {
                     return Verdict::AcceptFromPort(port);
                 }
             }

@@ -6,7 +6,6 @@
 //! caller's.
 
 use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
-use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{
     is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
 };
@@ -138,8 +137,7 @@ impl State {
 
     /// Does a member of `slot` binding `addr` get a hidden port?
     fn shareable(&self, net: u32, slot: usize, addr: BindAddr, v6only: bool) -> bool {
-        let own = matches!(addr, BindAddr::V4(a)
-            if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == slot));
+        let own = matches!(addr, BindAddr::V4(a) if self.addr_owner(net, a) == Some(slot));
         shares_port(addr, own, v6only)
     }
 
@@ -175,7 +173,7 @@ impl State {
         let allowed = match member {
             Some(index) => {
                 let fast = matches!(addr, BindAddr::V4(a)
-                    if self.addrs.lookup(AddrKey { net, addr: a }).is_some_and(|o| usize::from(o.slot) == index));
+                    if self.addr_owner(net, a) == Some(index));
                 let ok = fast || member_may_bind(addr, self.owned(net, index));
                 if !ok {
                     let id = self.refused(index);

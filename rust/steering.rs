@@ -9,7 +9,6 @@
 
 use crate::ffi::{self, errno, tags::PortTags, BindSock, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
-use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::is_loopback;
 use crate::policy::demux::{may_deliver, steer, Steer};
 use crate::policy::loopback;
@@ -90,14 +89,11 @@ impl State {
             .unwrap_or(port)
     }
 
-    /// LOCAL_OUT of a member socket: the source port to put back, if the
-    /// packet leaves from a hidden port.
-    pub(crate) fn source_port(&self, sk: SockId, ports: Option<Ports>) -> Option<u16> {
+    /// LOCAL_OUT of a socket of member `slot`: the source port to put
+    /// back, if the packet leaves from a hidden port.
+    pub(crate) fn source_port(&self, slot: usize, ports: Option<Ports>) -> Option<u16> {
         let p = ports?;
-        if !PortTable::is_hidden(p.sport) {
-            return None;
-        }
-        self.shown_port(sock_slot(sk)?, Some(p.proto), p.sport)
+        self.shown_port(slot, Some(p.proto), p.sport)
     }
 
     /// An ICMP error quotes a packet sent from `saddr:sport`: if a child
@@ -113,14 +109,18 @@ impl State {
         if !self.table.any_live() {
             return None;
         }
-        let owner = if is_loopback(saddr) {
-            loopback::loopback_owner(saddr)
+        self.hidden_port(self.owner_of(net, saddr)?, proto, sport)
+    }
+
+    /// The namespace owning address `addr` of `net` (`None`: the parent):
+    /// a loopback copy by its second octet, any other address by
+    /// `AddrTable`.
+    fn owner_of(&self, net: u32, addr: u32) -> Option<usize> {
+        if is_loopback(addr) {
+            loopback::loopback_owner(addr)
         } else {
-            self.addrs
-                .lookup(AddrKey { net, addr: saddr })
-                .map(|o| usize::from(o.slot))
-        }?;
-        self.hidden_port(owner, proto, sport)
+            self.addr_owner(net, addr)
+        }
     }
 
     /// Is `port` a hidden port held by a child of L2 namespace `net`? (The
@@ -174,21 +174,13 @@ impl State {
         if self.hidden_in(pkt.net, p.dport) {
             return Steer::Reject;
         }
-        let owner = if is_loopback(pkt.daddr) {
-            let shared = |slot| self.table.shared_loopback(slot);
-            let owner = loopback::loopback_owner(pkt.daddr);
-            if !loopback::may_deliver(pkt.daddr, pkt.saddr, owner, p.syn, shared) {
-                return Steer::Reject;
-            }
-            owner
-        } else {
-            self.addrs
-                .lookup(AddrKey {
-                    net: pkt.net,
-                    addr: pkt.daddr,
-                })
-                .map(|o| usize::from(o.slot))
-        };
+        let owner = self.owner_of(pkt.net, pkt.daddr);
+        let shared = |slot| self.table.shared_loopback(slot);
+        if is_loopback(pkt.daddr)
+            && !loopback::may_deliver(pkt.daddr, pkt.saddr, owner, p.syn, shared)
+        {
+            return Steer::Reject;
+        }
         if input.has_sock() {
             return Steer::Pass;
         }
@@ -214,10 +206,7 @@ impl State {
             let Some(hidden) = self.hidden_port(ns.index, Proto::Udp, dport) else {
                 continue;
             };
-            let in_subnet = || {
-                self.owned(net, ns.index)
-                    .any(|o| o.broadcast() == Some(daddr))
-            };
+            let in_subnet = || self.in_subnet(net, ns.index, daddr);
             if may_deliver(daddr, true, None, Some(ns.index), in_subnet) {
                 input.copy_to(hidden);
             }

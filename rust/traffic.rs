@@ -19,9 +19,22 @@ use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 impl State {
+    /// The slot of the child owning `addr` in `net`, if any.
+    pub(crate) fn addr_owner(&self, net: u32, addr: u32) -> Option<usize> {
+        self.addrs
+            .lookup(AddrKey { net, addr })
+            .map(|o| usize::from(o.slot))
+    }
+
     /// Whether some child namespace owns `addr` in `net`.
     pub(crate) fn child_owns(&self, net: u32, addr: u32) -> bool {
-        self.addrs.lookup(AddrKey { net, addr }).is_some()
+        self.addr_owner(net, addr).is_some()
+    }
+
+    /// Does the child in `slot` own an address whose subnet broadcast is
+    /// `daddr`? (Asked for broadcast packets only.)
+    pub(crate) fn in_subnet(&self, net: u32, slot: usize, daddr: u32) -> bool {
+        self.owned(net, slot).any(|o| o.broadcast() == Some(daddr))
     }
 
     /// Must a route lookup for `sk` be judged at all?
@@ -101,19 +114,15 @@ impl State {
         Err(errno::eaddrnotavail())
     }
 
-    /// LOCAL_OUT: may `sk` send a packet from `saddr`? An accepted packet
-    /// counts for the socket's namespace, a refused one as a drop.
-    pub(crate) fn local_out(&self, sk: SockId, net: u32, saddr: u32) -> bool {
-        let member = sock_slot(sk);
+    /// LOCAL_OUT: may a socket of namespace `member` (`None`: the parent)
+    /// send a packet from `saddr`? An accepted packet counts for the
+    /// socket's namespace, a refused one as a drop.
+    pub(crate) fn local_out(&self, member: Option<usize>, net: u32, saddr: u32) -> bool {
         let ok = match member {
             Some(index) => member_may_send_from(
                 saddr,
                 |a| loopback::member_may_send_from(a, index),
-                |a| {
-                    self.addrs
-                        .lookup(AddrKey { net, addr: a })
-                        .is_some_and(|o| usize::from(o.slot) == index)
-                },
+                |a| self.addr_owner(net, a) == Some(index),
             ),
             None if is_loopback(saddr) => loopback::parent_may_bind(saddr),
             None => self.addrs.is_empty() || !self.child_owns(net, saddr),
@@ -154,12 +163,8 @@ impl State {
             self.dropped_delivery.fetch_add(1, Ordering::Relaxed);
             return Err(EPERM);
         }
-        let owner = self
-            .addrs
-            .lookup(AddrKey { net, addr: daddr })
-            .map(|o| usize::from(o.slot));
-        let in_subnet =
-            || sk_ns.is_some_and(|i| self.owned(net, i).any(|o| o.broadcast() == Some(daddr)));
+        let owner = self.addr_owner(net, daddr);
+        let in_subnet = || sk_ns.is_some_and(|i| self.in_subnet(net, i, daddr));
         if may_deliver(daddr, bcast, owner, sk_ns, in_subnet) {
             return Ok(());
         }
@@ -173,11 +178,7 @@ impl State {
         if viewer.is_none() && self.addrs.is_empty() {
             return true;
         }
-        let owner = self
-            .addrs
-            .lookup(AddrKey { net, addr })
-            .map(|o| usize::from(o.slot));
-        may_see(addr, owner, viewer)
+        may_see(addr, self.addr_owner(net, addr), viewer)
     }
 
     /// PRE_ROUTING: a packet for `daddr` counts for the namespace owning it.
@@ -185,8 +186,8 @@ impl State {
         if self.addrs.is_empty() {
             return;
         }
-        if let Some(o) = self.addrs.lookup(AddrKey { net, addr: daddr }) {
-            self.table.count_rx(usize::from(o.slot));
+        if let Some(slot) = self.addr_owner(net, daddr) {
+            self.table.count_rx(slot);
         }
     }
 

@@ -154,8 +154,9 @@ unsafe extern "C" fn l3ns_rs_bind_check(
     rewrite: *mut u32,
     port: *mut u16,
 ) -> i32 {
-    // SAFETY: per the function contract (`rewrite` and `port` are writable;
-    // `sk` is the socket being bound, live for this call).
+    // `rewrite` and `port` are writable; `sk` is the socket being bound,
+    // live for this call.
+    // SAFETY: per the function contract.
     let (state, req, rewrite, port, sock) = unsafe {
         (
             state(data),

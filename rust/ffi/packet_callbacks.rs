@@ -166,10 +166,12 @@ unsafe extern "C" fn l3ns_rs_nf_hook(
             syn: raw.tcp_syn != 0,
         }),
         bcast: raw.bcast != 0,
-        // SAFETY: at LOCAL_IN `ctx` is the running hook call's context and
-        // `pkt` does not outlive this call.
-        input: (!raw.ctx.is_null()).then(|| unsafe { InPacket::from_raw(raw.ctx) }),
+        input: None,
     };
+    if !raw.ctx.is_null() {
+        // SAFETY: at LOCAL_IN `ctx` is this hook call's context; `pkt` does not outlive the call.
+        pkt.input = Some(unsafe { InPacket::from_raw(raw.ctx) });
+    }
     match hooks::nf_hook(state, &mut pkt, &counters) {
         hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
         hooks::Verdict::AcceptFromPort(port) => {

@@ -77,8 +77,8 @@ impl BindSock<'_> {
 
     /// Is `port` bound by a socket of this one's protocol in its netns?
     pub(crate) fn port_in_use(&self, port: u16) -> bool {
-        // SAFETY: `ptr` is live for this probe call (type invariant); the C
-        // side only takes the hash chain's lock.
+        // The C side only takes the hash chain's lock.
+        // SAFETY: `ptr` is live for this probe call (type invariant).
         unsafe { bindings::l3ns_c_port_in_use(self.ptr, port) }
     }
 }

@@ -26,6 +26,7 @@
 #include "l3ns_kprobes.h"
 #include "l3ns_redirect.h"
 #include "l3ns_shim.h"
+#include "l3ns_steer.h"
 
 static void *l3ns_route_data;
 
@@ -226,17 +227,12 @@ static int notrace rcv_refused(struct sock *sk, struct sk_buff *skb,
 
 static bool rcv_refuse(struct sock *sk, struct sk_buff *skb)
 {
-	const struct rtable *rt;
-	bool bcast;
-
 	/* Received IPv4 (ip_rcv() set the network header) for an inet socket. */
 	if (!skb || skb->protocol != htons(ETH_P_IP) || !inet_user_sock(sk))
 		return false;
-	rt = skb_rtable(skb);
-	bcast = rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST);
 	return l3ns_rs_deliver_check(l3ns_route_data, sk, sock_net(sk)->ns.inum,
 				     ntohl(ip_hdr(skb)->saddr), ntohl(ip_hdr(skb)->daddr),
-				     bcast) != 0;
+				     l3ns_routed_bcast(skb)) != 0;
 }
 
 static void notrace rcv_cb(unsigned long ip, unsigned long parent_ip,

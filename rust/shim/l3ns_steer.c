@@ -108,6 +108,13 @@ static bool set_port(struct sk_buff *skb, bool source, u16 port)
 	return true;
 }
 
+bool l3ns_routed_bcast(const struct sk_buff *skb)
+{
+	const struct rtable *rt = skb_rtable(skb);
+
+	return rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST);
+}
+
 bool l3ns_set_sport(struct sk_buff *skb, u16 port)
 {
 	return set_port(skb, true, port);
@@ -304,7 +311,6 @@ static void icmp_error_in(void *data, struct sk_buff *skb, u32 net_inum)
 unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook_state *state,
 			   struct l3ns_pkt *pkt, struct l3ns_net *ln)
 {
-	const struct rtable *rt = skb_rtable(skb);
 	struct l3ns_in_ctx c = { .skb = skb, .state = state };
 
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP) {
@@ -316,11 +322,7 @@ unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook
 	c.protocol = ip_hdr(skb)->protocol;
 	c.sport = htons(pkt->sport);
 	c.dport = htons(pkt->dport);
-	/* As the stack decides (udp_rcv() looks at the route, not at how
-	 * the frame was addressed): a unicast IP address in a link-layer
-	 * broadcast frame is unicast.
-	 */
-	pkt->bcast = rt && (rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST);
+	pkt->bcast = l3ns_routed_bcast(skb);
 	pkt->ctx = &c;
 	switch (l3ns_rs_nf_hook(data, pkt, ln)) {
 	case L3NS_NF_ACCEPT:

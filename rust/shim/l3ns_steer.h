@@ -16,6 +16,10 @@ struct l3ns_net;
  * later fragment; false otherwise. `doff`: the transport header length.
  */
 bool l3ns_ports(struct sk_buff *skb, struct l3ns_pkt *pkt, u8 *doff);
+/* Routed as broadcast or multicast? What the stack decides on (udp_rcv()
+ * looks at the route, not at how the frame was addressed).
+ */
+bool l3ns_routed_bcast(const struct sk_buff *skb);
 /* Rewrites the TCP/UDP source port, checksum kept right. */
 bool l3ns_set_sport(struct sk_buff *skb, u16 port);
 /* NF_INET_LOCAL_IN: steering (mechanism 13). */
