@@ -116,6 +116,8 @@ impl State {
             .find_ifa(take.ifname.device, take.ifname.label, take.addr)
             .map_err(|e| refuse("address assignment: device/address lookup", e))?;
         let (_guard, w) = self.lock();
+        // An address of a namespace that ended is free now, reaper or not.
+        self.reap_locked(&w);
         // The namespace may have been reaped since it was looked up.
         if self.table.view(ns.index).map(|v| v.id) != Some(ns.id) {
             return Err(refuse("address assignment: namespace is gone", ENOENT));

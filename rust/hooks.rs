@@ -5,7 +5,7 @@
 
 use crate::ffi::{InPacket, NetCounters, SockId};
 use crate::policy::ports::Proto;
-use crate::registry::{sock_slot, State};
+use crate::registry::State;
 use core::sync::atomic::Ordering;
 
 /// The netfilter hook a packet is at.
@@ -92,7 +92,7 @@ pub(crate) fn nf_hook(state: &State, pkt: &mut Packet<'_>, net: &NetCounters<'_>
             // The backstop: a source the sending socket may not use.
             if let Some(sk) = pkt.sk {
                 // One tag lookup per packet serves both checks.
-                let member = sock_slot(sk);
+                let member = state.sock_slot(sk);
                 if !state.local_out(member, pkt.net, pkt.saddr) {
                     return Verdict::Drop;
                 }

@@ -9,7 +9,7 @@
 #![cfg(CONFIG_KUNIT)]
 
 use crate::control::{format_info, InfoView};
-use crate::ffi::tags::{test_key, TaskTags};
+use crate::ffi::tags::{test_key, test_sock_key, PortTags, SockTags, TaskTags};
 use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
 use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
 use crate::policy::demux::{may_deliver, may_see};
@@ -17,6 +17,7 @@ use crate::policy::nstable::{NsTable, Writer};
 use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
 use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
 use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
+use crate::registry::CLOSED;
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 
@@ -59,7 +60,7 @@ extern "C" fn l3ns_kunit_nstable() -> c_int {
     check!(t.member_get(a.index));
     check!(!t.member_put(a.index));
     check!(t.member_put(a.index));
-    check!(t.reap_empty(&w, |_| {}) == 1);
+    check!(t.reap_ended(&w, |_| {}) == 1);
     let Ok(c) = t.create(&w, 42) else {
         return line!() as c_int;
     };
@@ -83,6 +84,28 @@ extern "C" fn l3ns_kunit_tags() -> c_int {
     check!(TaskTags::del(k1).is_none());
     check!(TaskTags::del(k2) == Some(7));
     check!(TaskTags::count() == before);
+    // Replace only from the expected value; purge by value, a socket's
+    // port tag going with it. 1000 is never a live namespace's tag.
+    let (s1, s2, s3) = (test_sock_key(24), test_sock_key(32), test_sock_key(40));
+    let (socks, ports) = (SockTags::count(), PortTags::count());
+    check!(SockTags::set(s1, 1000).is_ok() && SockTags::set(s2, 1000).is_ok());
+    check!(SockTags::set(s3, 1001).is_ok() && PortTags::set(s1, 61500).is_ok());
+    check!(!SockTags::replace(s1, 999, 1000 | CLOSED));
+    check!(SockTags::replace(s1, 1000, 1000 | CLOSED));
+    check!(SockTags::get(s1) == Some(1000 | CLOSED));
+    let mut freed = [0u32; 2];
+    let mut n = 0;
+    SockTags::purge(1000, CLOSED, |port| {
+        if let Some(f) = freed.get_mut(n) {
+            *f = port;
+        }
+        n += 1;
+    });
+    check!(n == 2 && freed.contains(&61500) && freed.contains(&0));
+    check!(SockTags::get(s1).is_none() && SockTags::get(s2).is_none());
+    check!(PortTags::get(s1).is_none());
+    check!(SockTags::del(s3) == Some(1001));
+    check!(SockTags::count() == socks && PortTags::count() == ports);
     0
 }
 

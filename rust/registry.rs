@@ -47,24 +47,19 @@ pub(crate) struct State {
     reserver: SpinLock<()>,
 }
 
+/// Set in a socket tag once userspace has closed the socket: it no longer
+/// keeps its namespace alive, but (an orphaned TCP connection finishing)
+/// still sends as the namespace's until it is freed or the namespace ends.
+pub(crate) const CLOSED: u32 = 1 << 31;
+
 /// The tag a task or socket of slot `index` carries.
 pub(crate) fn tag_of(index: usize) -> Option<u32> {
     u32::try_from(index).ok()?.checked_add(1)
 }
 
-/// The slot a tag names.
+/// The slot a tag names (the `CLOSED` bit aside).
 pub(crate) fn index_of(tag: u32) -> Option<usize> {
-    usize::try_from(tag.checked_sub(1)?).ok()
-}
-
-/// The slot of the L3 namespace `task` belongs to.
-pub(crate) fn task_slot(task: TaskId) -> Option<usize> {
-    TaskTags::get(task).and_then(index_of)
-}
-
-/// The slot of the L3 namespace socket `sk` belongs to.
-pub(crate) fn sock_slot(sk: SockId) -> Option<usize> {
-    SockTags::get(sk).and_then(index_of)
+    usize::try_from((tag & !CLOSED).checked_sub(1)?).ok()
 }
 
 impl State {
@@ -113,10 +108,28 @@ impl State {
         self.table.view(index_of(TaskTags::get(task)?)?)
     }
 
+    /// The slot of the live L3 namespace `task` belongs to.
+    pub(crate) fn task_slot(&self, task: TaskId) -> Option<usize> {
+        TaskTags::get(task)
+            .and_then(index_of)
+            .filter(|&i| self.table.is_live(i))
+    }
+
+    /// The slot of the live L3 namespace socket `sk` belongs to. A socket
+    /// of an ended namespace (an orphan finishing) is the parent's, like the
+    /// addresses it uses.
+    pub(crate) fn sock_slot(&self, sk: SockId) -> Option<usize> {
+        SockTags::get(sk)
+            .and_then(index_of)
+            .filter(|&i| self.table.is_live(i))
+    }
+
     /// Creates an L3 namespace under the L2 namespace `parent_net` and makes
     /// `task` its first member.
     pub(crate) fn create(&self, task: TaskId, parent_net: u32) -> Result<NsView> {
         let (_guard, w) = self.lock();
+        // Ended namespaces give their slots back first.
+        self.reap_locked(&w);
         let ns = self.table.create(&w, parent_net).map_err(|e| match e {
             TableError::Full | TableError::IdsExhausted => ENOSPC,
         })?;
@@ -125,7 +138,7 @@ impl State {
             .and_then(|tag| TaskTags::set(task, tag));
         if let Err(e) = tagged {
             self.table.member_put(ns.index);
-            self.table.reap_empty(&w, |_| {});
+            self.table.reap_ended(&w, |_| {});
             return Err(e);
         }
         Ok(ns)
@@ -183,8 +196,10 @@ impl State {
         }
     }
 
-    /// A task was freed: drop its membership.
-    pub(crate) fn task_free(&self, task: TaskId) {
+    /// A task exits (`do_exit()`, before its files are closed and before
+    /// its parent can reap it): it is no longer a member. If it was the
+    /// last member and no socket is open, the namespace ends here.
+    pub(crate) fn task_exit(&self, task: TaskId) {
         let Some(index) = TaskTags::del(task).and_then(index_of) else {
             return;
         };
@@ -193,11 +208,41 @@ impl State {
         }
     }
 
-    /// Reaps namespaces with no members and no sockets (process context).
+    /// A task is freed. Its tag went at exit; this only catches a task
+    /// that was somehow tagged after it.
+    pub(crate) fn task_free(&self, task: TaskId) {
+        self.task_exit(task);
+    }
+
+    /// Reaps ended namespaces (the work item queued when one ends).
     pub(crate) fn reap(&self) {
         let (_guard, w) = self.lock();
-        self.table.reap_empty(&w, |ns| {
-            self.release_addrs(&w, &ns, "no members or sockets left")
+        self.reap_locked(&w);
+    }
+
+    /// Reaps ended namespaces, the state mutex held: each one's addresses
+    /// go back to the parent and the tags naming its slot are purged.
+    /// Every writer that needs the addresses free (create, take, push)
+    /// calls this first, so an ended namespace's addresses are free the
+    /// moment it ended, whether or not the work item has run yet.
+    pub(crate) fn reap_locked(&self, w: &Writer) {
+        self.table.reap_ended(w, |ns| {
+            self.release_addrs(w, &ns, "no members or open sockets left");
+            self.purge_tags(ns.index);
+        });
+    }
+
+    /// Removes every task and socket tag naming slot `index` (and the
+    /// hidden ports of those sockets), so the slot can be reused.
+    fn purge_tags(&self, index: usize) {
+        let Some(tag) = tag_of(index) else { return };
+        TaskTags::purge(tag, CLOSED, |_| {});
+        SockTags::purge(tag, CLOSED, |port| {
+            if let Ok(hidden) = u16::try_from(port) {
+                if hidden != 0 {
+                    self.ports.release(hidden);
+                }
+            }
         });
     }
 
@@ -205,7 +250,8 @@ impl State {
     pub(crate) fn net_exit(&self, net_inum: u32) {
         let (_guard, w) = self.lock();
         self.table.reap_children(&w, Some(net_inum), |ns| {
-            self.release_addrs(&w, &ns, "its parent net_ns exited")
+            self.release_addrs(&w, &ns, "its parent net_ns exited");
+            self.purge_tags(ns.index);
         });
         self.forget_net_addrs(&w, net_inum);
     }

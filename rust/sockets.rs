@@ -13,7 +13,7 @@ use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
 use crate::policy::privilege::{member_may_use_cap, member_socket, SocketVerdict};
-use crate::registry::{index_of, sock_slot, task_slot, State};
+use crate::registry::{index_of, State, CLOSED};
 use kernel::prelude::*;
 
 /// Displays a bind address for logs.
@@ -45,11 +45,14 @@ impl State {
         let Some(tag) = TaskTags::get(ffi::current_task()) else {
             return Ok(());
         };
-        if self.add_socket(sk, tag) {
+        let Err(e) = self.add_socket(sk, tag) else {
             return Ok(());
-        }
+        };
         if ffi::log_ratelimit() {
-            pr_warn!("socket: cannot tag a member socket (max_sockets or memory): ENOBUFS\n");
+            pr_warn!(
+                "socket: cannot tag a member socket (max_sockets or memory: {:?}): ENOBUFS\n",
+                e
+            );
         }
         Err(errno::enobufs())
     }
@@ -59,39 +62,58 @@ impl State {
         let Some(tag) = SockTags::get(parent) else {
             return;
         };
-        if !self.add_socket(child, tag) && ffi::log_ratelimit() {
+        if self.add_socket(child, tag).is_err() && ffi::log_ratelimit() {
             pr_warn!("socket: cannot tag an accepted member socket (max_sockets or memory)\n");
         }
     }
 
-    /// Makes `sk` a socket of the namespace `tag` names. `false` (counted as
-    /// a refusal) when the tag cannot be stored; `true` otherwise, also when
-    /// that namespace is already dissolved (module unload in progress: the
-    /// socket stays untagged).
-    fn add_socket(&self, sk: SockId, tag: u32) -> bool {
+    /// Makes `sk` a socket of the namespace `tag` names: the tag table's
+    /// error (counted as a refusal) when the tag cannot be stored; `Ok`
+    /// otherwise, also when that namespace is no longer live (ended, or
+    /// module unload in progress: the socket stays untagged).
+    fn add_socket(&self, sk: SockId, tag: u32) -> Result {
+        // An accepted socket of a listener closed meanwhile is open itself.
+        let tag = tag & !CLOSED;
         let Some(index) = index_of(tag) else {
-            return true;
+            return Ok(());
         };
         if !self.table.socket_get(index) {
-            return true;
+            return Ok(());
         }
-        if SockTags::set(sk, tag).is_err() {
-            // Its creator or listener is still there: this never empties the namespace.
+        SockTags::set(sk, tag).inspect_err(|_| {
+            // Its creator or listener is still there: this never ends the namespace.
             self.table.socket_put(index);
             self.refused(index);
-            return false;
+        })
+    }
+
+    /// Userspace closed the socket (its last file reference went): it no
+    /// longer keeps the namespace alive. The tag stays, marked `CLOSED`,
+    /// until the socket is freed, so an orphaned TCP connection still sends
+    /// as the namespace's while the namespace lives.
+    pub(crate) fn sock_close(&self, sk: SockId) {
+        let Some(tag) = SockTags::get(sk).filter(|t| t & CLOSED == 0) else {
+            return;
+        };
+        // Only one of a racing close and free counts the socket down.
+        if !SockTags::replace(sk, tag, tag | CLOSED) {
+            return;
         }
-        true
+        if index_of(tag).is_some_and(|i| self.table.socket_put(i)) {
+            Reaper::kick();
+        }
     }
 
     /// A socket is being freed.
     pub(crate) fn sock_free(&self, sk: SockId) {
-        let Some(index) = SockTags::del(sk).and_then(index_of) else {
+        let Some(tag) = SockTags::del(sk) else {
             return;
         };
         // Only member sockets reserve hidden ports.
         self.port_free(sk);
-        if self.table.socket_put(index) {
+        // A socket never closed by userspace (an accepted connection nobody
+        // accepted) is counted down here.
+        if tag & CLOSED == 0 && index_of(tag).is_some_and(|i| self.table.socket_put(i)) {
             Reaper::kick();
         }
     }
@@ -111,7 +133,7 @@ impl State {
     ) -> Result<BindRewrite> {
         let sk = sock.id();
         let new_addr = self.bind_addr_check(sk, net, addr)?;
-        let port = match (sock_slot(sk), shared_port) {
+        let port = match (self.sock_slot(sk), shared_port) {
             (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr, v6only) => {
                 // The kernel would judge the hidden port, never privileged.
                 if needs_cap {
@@ -144,7 +166,7 @@ impl State {
     /// The address part of bind(): `Ok(None)` lets it proceed, `Ok(Some(a))`
     /// binds IPv4 `a` instead, `Err(EADDRNOTAVAIL)` refuses.
     fn bind_addr_check(&self, sk: SockId, net: u32, addr: BindAddr) -> Result<Option<u32>> {
-        let member = sock_slot(sk);
+        let member = self.sock_slot(sk);
         if let BindAddr::V4(a) = addr {
             if is_loopback(a) {
                 let verdict = match member {
@@ -211,7 +233,7 @@ impl State {
     /// `security_capable()` for the current task: members lose
     /// `CAP_NET_ADMIN` and `CAP_SYS_ADMIN` (mechanism 8).
     pub(crate) fn capable_check(&self, cap: i32) -> Result {
-        let Some(index) = task_slot(ffi::current_task()) else {
+        let Some(index) = self.task_slot(ffi::current_task()) else {
             return Ok(());
         };
         if member_may_use_cap(cap) {
@@ -231,7 +253,7 @@ impl State {
 
     /// `security_socket_create()` for a user socket of the current task.
     pub(crate) fn socket_create_check(&self, family: i32, kind: i32, protocol: i32) -> Result {
-        let Some(index) = task_slot(ffi::current_task()) else {
+        let Some(index) = self.task_slot(ffi::current_task()) else {
             return Ok(());
         };
         let err = match member_socket(family, kind, protocol) {

@@ -13,7 +13,7 @@ use crate::policy::bindrule::is_loopback;
 use crate::policy::demux::{may_deliver, steer, Steer};
 use crate::policy::loopback;
 use crate::policy::ports::{PortTable, Proto, Shared};
-use crate::registry::{sock_slot, tag_of, State};
+use crate::registry::{tag_of, State};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -84,7 +84,7 @@ impl State {
 
     /// getsockname(): a member sees the port it bound, not the hidden one.
     pub(crate) fn getname_port(&self, sk: SockId, port: u16) -> u16 {
-        sock_slot(sk)
+        self.sock_slot(sk)
             .and_then(|slot| self.shown_port(slot, None, port))
             .unwrap_or(port)
     }

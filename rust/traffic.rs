@@ -14,7 +14,7 @@ use crate::policy::parse::Dotted;
 use crate::policy::source::{
     member_may_send_from, member_source, parent_source, Flow, SourceChoice,
 };
-use crate::registry::{sock_slot, task_slot, State};
+use crate::registry::State;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -24,6 +24,9 @@ impl State {
         self.addrs
             .lookup(AddrKey { net, addr })
             .map(|o| usize::from(o.slot))
+            // An ended namespace's addresses are the parent's at once, even
+            // before the reaper has removed them from the table.
+            .filter(|&slot| self.table.is_live(slot))
     }
 
     /// Whether some child namespace owns `addr` in `net`.
@@ -50,7 +53,7 @@ impl State {
         flow: &Flow,
         device: &[Owned],
     ) -> SourceChoice {
-        let member = sock_slot(sk);
+        let member = self.sock_slot(sk);
         let choice = match member {
             Some(index) => match loopback::member_loopback_source(index) {
                 Some(own_lo) => member_source(flow, own_lo, self.owned_aged(net, index)),
@@ -84,7 +87,7 @@ impl State {
         daddr: u32,
         dport: u16,
     ) -> Result<Option<u32>> {
-        let Some(index) = sock_slot(sk) else {
+        let Some(index) = self.sock_slot(sk) else {
             return Ok(None);
         };
         if is_loopback(daddr) {
@@ -154,7 +157,7 @@ impl State {
         if !self.table.any_live() {
             return Ok(());
         }
-        let sk_ns = sock_slot(sk);
+        let sk_ns = self.sock_slot(sk);
         if is_loopback(daddr) {
             let shared = |slot| self.table.shared_loopback(slot);
             if loopback::may_deliver(daddr, saddr, sk_ns, false, shared) {
@@ -174,7 +177,7 @@ impl State {
 
     /// May the calling task see `addr` (in `ip addr`, `ifconfig`)?
     pub(crate) fn addr_visible(&self, net: u32, addr: u32) -> bool {
-        let viewer = task_slot(ffi::current_task());
+        let viewer = self.task_slot(ffi::current_task());
         if viewer.is_none() && self.addrs.is_empty() {
             return true;
         }
@@ -194,7 +197,7 @@ impl State {
     /// getsockname()/getpeername() of `sk`: a member sees 127.0.x.y for its
     /// private copy.
     pub(crate) fn getname_map(&self, sk: SockId, addr: u32) -> u32 {
-        sock_slot(sk)
+        self.sock_slot(sk)
             .and_then(|index| loopback::to_shared(addr, index))
             .unwrap_or(addr)
     }

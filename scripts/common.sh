@@ -9,3 +9,11 @@ PATH="$HOME/.cargo/bin:$PATH"
 export PATH
 log() { echo "l3ns: $*" >&2; }
 die() { echo "l3ns: error: $*" >&2; exit 1; }
+
+# A script whose stdout is a value (one path, captured with $(...)) calls
+# value_output first: from then on everything it and its children print
+# (kernel make chatter such as "Entering directory" under `make -C`/-w,
+# compiler output) goes to stderr, and `value` writes the one line the
+# caller captures. scripts/check-values.sh tests this.
+value_output() { exec 3>&1 1>&2; }
+value() { printf '%s\n' "$1" >&3; }

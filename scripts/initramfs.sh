@@ -4,6 +4,7 @@
 # scenarios and l3ns.ko. Prints the path of the gzipped cpio.
 set -eu
 . "$(dirname "$0")/common.sh"
+value_output
 KDIR=$("$L3NS_ROOT/scripts/kernel.sh" dir)
 OUT=$L3NS_ROOT/build
 mkdir -p "$OUT"
@@ -29,4 +30,4 @@ list=$OUT/initramfs.list
 	echo "file /l3ns.ko $L3NS_ROOT/l3ns.ko 0644 0 0"
 } >"$list"
 "$KDIR/usr/gen_init_cpio" "$list" | gzip -1 >"$OUT/initramfs.cpio.gz"
-echo "$OUT/initramfs.cpio.gz"
+value "$OUT/initramfs.cpio.gz"

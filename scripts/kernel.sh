@@ -5,6 +5,7 @@
 # Prints the kernel tree directory (`dir`) or the bzImage path (`image`).
 set -eu
 . "$(dirname "$0")/common.sh"
+value_output
 
 what=${1:-image}
 [ -f "$KSRC_TAR" ] || die "$KSRC_TAR missing: run scripts/setup.sh"
@@ -50,7 +51,7 @@ build() {
 
 [ -f "$KDIR/.l3ns-built" ] || build
 case $what in
-dir) echo "$KDIR" ;;
-image) echo "$KDIR/arch/x86/boot/bzImage" ;;
+dir) value "$KDIR" ;;
+image) value "$KDIR/arch/x86/boot/bzImage" ;;
 *) die "usage: kernel.sh [dir|image]" ;;
 esac

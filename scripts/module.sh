@@ -6,6 +6,7 @@
 #   module.sh clean    remove build products
 set -eu
 . "$(dirname "$0")/common.sh"
+value_output
 
 if [ "${1:-}" = clean ]; then
 	KDIR=$(find "$CACHE" -maxdepth 1 -name 'linux-*' -type d 2>/dev/null | head -1)
@@ -41,4 +42,4 @@ fi
 # CLIPPY=1 does (make test uses it and counts warnings).
 make -s -C "$KDIR" M="$L3NS_ROOT" LLVM=$LLVM_SUFFIX ${L3NS_CLIPPY:+CLIPPY=1} modules ||
 	die "module build failed"
-echo "$L3NS_ROOT/l3ns.ko"
+value "$L3NS_ROOT/l3ns.ko"

@@ -16,7 +16,7 @@ tty=0
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).
 # -cpu max gives RDRAND, so the CRNG (and hashed %p) is ready at boot.
 set -- qemu-system-x86_64 -accel tcg -cpu max -m 768 -smp 2 -kernel "$IMAGE" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}" \
 	-nographic -no-reboot
 if [ $tty = 1 ]; then
 	exec "$@"

@@ -36,6 +36,7 @@ lint() { # NAME: counts one check from the exit status of the rest
 	if "$@"; then pass=$((pass + 1)); log "lint $name: PASS"; else fail=$((fail + 1)); log "lint $name: FAIL"; fi
 }
 lint "module warnings (clippy)" sh -c '! grep -B2 -A8 "warning" build/module.log'
+lint "captured values (MAKEFLAGS=w)" env L3NS_CLIPPY=1 sh "$L3NS_ROOT/scripts/check-values.sh"
 lint "rustfmt" rustfmt --edition 2021 --check "$L3NS_ROOT/rust/l3ns.rs"
 lint "checkpatch (C shim, KUnit table)" sh -c "perl '$KDIR/scripts/checkpatch.pl' --no-tree \
 	--terse -q -f '$L3NS_ROOT'/rust/shim/*.[ch] '$L3NS_ROOT'/kunit/*.[ch] >build/checkpatch.log 2>&1 ||

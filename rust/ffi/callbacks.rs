@@ -134,6 +134,16 @@ unsafe extern "C" fn l3ns_rs_sock_clone(
 
 /// # Safety
 ///
+/// Called by the `sock_close` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_sock_close(data: *mut c_void, sk: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.sock_close(SockId(sk as usize));
+}
+
+/// # Safety
+///
 /// Called by the `security_sk_free` probe, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_sock_free(data: *mut c_void, sk: *const c_void) {
@@ -251,6 +261,16 @@ unsafe extern "C" fn l3ns_rs_task_fork(
         _callback: PhantomData,
     };
     state.task_fork(TaskId(parent as usize), &child);
+}
+
+/// # Safety
+///
+/// Called by the `sched_process_exit` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_task_exit(data: *mut c_void, task: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.task_exit(TaskId(task as usize));
 }
 
 /// # Safety

@@ -33,6 +33,23 @@ fn del(kind: u32, key: usize) -> Option<u32> {
     (v != 0).then_some(v)
 }
 
+fn replace(kind: u32, key: usize, old: u32, value: u32) -> bool {
+    // SAFETY: the key is only compared, never dereferenced.
+    unsafe { bindings::l3ns_c_tag_replace(kind, key as *const c_void, old, value) }
+}
+
+/// Removes every tag of `kind` whose value is `value` once the bits of
+/// `ignore` are cleared, calling `removed` with the port tag that went with
+/// each socket tag (0: none).
+fn purge(kind: u32, value: u32, ignore: u32, mut removed: impl FnMut(u32)) {
+    let mut cursor = 0u32;
+    let mut port = 0u32;
+    // SAFETY: `cursor` and `port` are valid for writes for the whole call.
+    while unsafe { bindings::l3ns_c_tag_pop(kind, value, ignore, &mut cursor, &mut port) } {
+        removed(port);
+    }
+}
+
 fn count(kind: u32) -> u32 {
     // SAFETY: no preconditions.
     unsafe { bindings::l3ns_c_tag_count(kind) }
@@ -63,6 +80,23 @@ macro_rules! tag_table {
             /// Removes the tag of `id`, returning it. Any context.
             pub(crate) fn del(id: $id) -> Option<u32> {
                 del($kind, id.0)
+            }
+
+            /// Replaces the tag of `id` by `value` if it is `old`; whether it
+            /// was. Any context.
+            // One macro serves three tables; only socket tags are replaced.
+            #[allow(dead_code)]
+            pub(crate) fn replace(id: $id, old: u32, value: u32) -> bool {
+                replace($kind, id.0, old, value)
+            }
+
+            /// Removes every tag whose value is `value` once the bits of
+            /// `ignore` are cleared; `removed` gets the port tag that went
+            /// with each (socket tags only; else 0). Process context.
+            // Port tags go with their socket's, never by value.
+            #[allow(dead_code)]
+            pub(crate) fn purge(value: u32, ignore: u32, removed: impl FnMut(u32)) {
+                purge($kind, value, ignore, removed)
             }
 
             /// Number of tags.
@@ -101,4 +135,10 @@ tag_table!(
 #[cfg(CONFIG_KUNIT)]
 pub(crate) fn test_key(n: usize) -> TaskId {
     TaskId(n)
+}
+
+/// A socket tag key for tests (never dereferenced either).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn test_sock_key(n: usize) -> SockId {
+    SockId(n)
 }

@@ -8,9 +8,14 @@
 //! namespaces change the shape of the table: callers serialize those with
 //! one writer lock (the kernel side holds a mutex; see `Writer`).
 //!
-//! A slot index is what a task or socket tag stores. A slot is only reused
-//! after its member and socket counts both reached zero and it was reaped,
-//! so a live tag always names the namespace it was given.
+//! A namespace ends at the instant its last member task exits or its last
+//! socket is closed, whichever comes last (`active` reaches zero): the slot
+//! turns `ENDED` at once, in whatever context that happened, and from then
+//! on it is not live for anyone (no view, no new member or socket). Its
+//! addresses and tags are cleaned up by `reap_ended` in process context, and
+//! only then is the slot free for reuse. A slot index is what a task or
+//! socket tag stores; reaping purges the tags naming the slot, so a tag
+//! never names a namespace it was not given.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
@@ -21,6 +26,8 @@ pub const MAX_NAMESPACES: usize = 255;
 /// Slot state values.
 const FREE: u32 = 0;
 const LIVE: u32 = 1;
+/// Ended (no member task, no open socket), not reaped yet.
+const ENDED: u32 = 2;
 
 /// One L3 namespace.
 pub struct NsSlot {
@@ -29,6 +36,9 @@ pub struct NsSlot {
     parent: AtomicU32,
     members: AtomicU32,
     sockets: AtomicU32,
+    /// Members plus open sockets: the namespace lives while it is non-zero,
+    /// and it never rises again from zero.
+    active: AtomicU32,
     refusals: AtomicU64,
     rx_packets: AtomicU64,
     tx_packets: AtomicU64,
@@ -44,6 +54,7 @@ impl NsSlot {
             parent: AtomicU32::new(0),
             members: AtomicU32::new(0),
             sockets: AtomicU32::new(0),
+            active: AtomicU32::new(0),
             refusals: AtomicU64::new(0),
             rx_packets: AtomicU64::new(0),
             tx_packets: AtomicU64::new(0),
@@ -63,7 +74,7 @@ pub struct NsView {
     pub parent: u32,
     /// Member tasks.
     pub members: u32,
-    /// Sockets created by members.
+    /// Member sockets still open (not closed by userspace).
     pub sockets: u32,
     /// Operations refused to this namespace.
     pub refusals: u64,
@@ -105,7 +116,8 @@ pub struct NsTable {
     last_id: AtomicU32,
     /// Most live namespaces; 0 means `MAX_NAMESPACES`.
     limit: AtomicUsize,
-    /// Live namespaces (a cheap "any?" for per-packet paths).
+    /// Live namespaces, ended ones excluded (a cheap "any?" for
+    /// per-packet paths).
     live_count: AtomicU32,
 }
 
@@ -163,6 +175,7 @@ impl NsTable {
         slot.parent.store(parent, Ordering::Relaxed);
         slot.members.store(1, Ordering::Relaxed);
         slot.sockets.store(0, Ordering::Relaxed);
+        slot.active.store(1, Ordering::Relaxed);
         slot.refusals.store(0, Ordering::Relaxed);
         slot.rx_packets.store(0, Ordering::Relaxed);
         slot.tx_packets.store(0, Ordering::Relaxed);
@@ -191,6 +204,11 @@ impl NsTable {
         (s.state.load(Ordering::Acquire) == LIVE).then_some(s)
     }
 
+    /// Whether slot `index` holds a live (not ended) namespace.
+    pub fn is_live(&self, index: usize) -> bool {
+        self.live_slot(index).is_some()
+    }
+
     /// The namespace in slot `index`, if live.
     pub fn view(&self, index: usize) -> Option<NsView> {
         self.live_slot(index).map(|s| self.view_slot(index, s))
@@ -206,49 +224,72 @@ impl NsTable {
         (0..MAX_NAMESPACES).filter_map(move |i| self.view(i))
     }
 
-    /// Adds a member (a forked child, or a task joining). Fails if the slot is
-    /// not live.
+    /// Adds a member (a forked child, or a task joining). Fails if the
+    /// namespace is not live (ended, reaped or never created).
     pub fn member_get(&self, index: usize) -> bool {
-        match self.live_slot(index) {
-            Some(s) => {
-                s.members.fetch_add(1, Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
+        Self::get(self.live_slot(index), |s| &s.members)
     }
 
-    /// Drops a member. Returns `true` when the namespace just became empty
-    /// (no members, no sockets): the caller should schedule a reap.
+    /// Drops a member. Returns `true` when this ended the namespace (no
+    /// member, no open socket left): the caller should schedule a reap.
     pub fn member_put(&self, index: usize) -> bool {
-        Self::put(self.live_slot(index), |s| &s.members, |s| &s.sockets)
+        self.put(index, |s| &s.members)
     }
 
-    /// Adds a socket.
+    /// Adds an open socket. Fails if the namespace is not live.
     pub fn socket_get(&self, index: usize) -> bool {
-        match self.live_slot(index) {
-            Some(s) => {
-                s.sockets.fetch_add(1, Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
+        Self::get(self.live_slot(index), |s| &s.sockets)
     }
 
-    /// Drops a socket; `true` when the namespace just became empty.
+    /// Drops an open socket (closed, or freed without being closed);
+    /// `true` when this ended the namespace.
     pub fn socket_put(&self, index: usize) -> bool {
-        Self::put(self.live_slot(index), |s| &s.sockets, |s| &s.members)
+        self.put(index, |s| &s.sockets)
     }
 
-    fn put(
-        slot: Option<&NsSlot>,
-        this: impl Fn(&NsSlot) -> &AtomicU32,
-        other: impl Fn(&NsSlot) -> &AtomicU32,
-    ) -> bool {
+    fn get(slot: Option<&NsSlot>, counter: impl Fn(&NsSlot) -> &AtomicU32) -> bool {
         let Some(s) = slot else { return false };
-        // Saturating decrement: an unbalanced put must not wrap to 4 billion.
-        let prev = this(s).fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1));
-        matches!(prev, Ok(1)) && other(s).load(Ordering::Acquire) == 0
+        // Never from zero: an ended namespace stays ended, even for a racing
+        // get that saw the slot live a moment ago.
+        let up = s
+            .active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| {
+                if v == 0 {
+                    None
+                } else {
+                    v.checked_add(1)
+                }
+            });
+        if up.is_err() {
+            return false;
+        }
+        counter(s).fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    fn put(&self, index: usize, counter: impl Fn(&NsSlot) -> &AtomicU32) -> bool {
+        let Some(s) = self.live_slot(index) else {
+            return false;
+        };
+        // Saturating decrements: an unbalanced put must not wrap to 4 billion.
+        let dec = |a: &AtomicU32| {
+            a.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1))
+        };
+        if dec(counter(s)).is_err() {
+            return false;
+        }
+        if !matches!(dec(&s.active), Ok(1)) {
+            return false;
+        }
+        // The one put that took `active` to zero ends the namespace.
+        if s.state
+            .compare_exchange(LIVE, ENDED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return false;
+        }
+        self.live_count.fetch_sub(1, Ordering::Relaxed);
+        true
     }
 
     /// Counts one refused operation against the namespace.
@@ -272,28 +313,25 @@ impl NsTable {
         }
     }
 
-    /// Frees every live namespace that has neither members nor sockets and
-    /// reports each one to `released` before its slot becomes reusable.
-    pub fn reap_empty(&self, _w: &Writer, mut released: impl FnMut(NsView)) -> usize {
+    /// Frees every ended namespace and reports each one to `released`
+    /// (which returns its addresses and purges its tags) before its slot
+    /// becomes reusable.
+    pub fn reap_ended(&self, _w: &Writer, mut released: impl FnMut(NsView)) -> usize {
         let mut n = 0;
         for (index, s) in self.slots.iter().enumerate() {
-            if s.state.load(Ordering::Acquire) != LIVE {
-                continue;
-            }
-            if s.members.load(Ordering::Acquire) != 0 || s.sockets.load(Ordering::Acquire) != 0 {
+            if s.state.load(Ordering::Acquire) != ENDED {
                 continue;
             }
             released(self.view_slot(index, s));
             s.state.store(FREE, Ordering::Release);
-            self.live_count.fetch_sub(1, Ordering::Relaxed);
             n += 1;
         }
         n
     }
 
-    /// Frees every live namespace whose parent is `parent` (the parent
-    /// network namespace is going away), whatever its counts, or every
-    /// namespace when `parent` is `None` (module unload).
+    /// Frees every namespace, live or ended, whose parent is `parent` (the
+    /// parent network namespace is going away), whatever its counts, or
+    /// every namespace when `parent` is `None` (module unload).
     pub fn reap_children(
         &self,
         _w: &Writer,
@@ -301,15 +339,19 @@ impl NsTable {
         mut released: impl FnMut(NsView),
     ) {
         for (index, s) in self.slots.iter().enumerate() {
-            if s.state.load(Ordering::Acquire) != LIVE {
+            let state = s.state.load(Ordering::Acquire);
+            if state == FREE {
                 continue;
             }
             if parent.is_some_and(|p| p != s.parent.load(Ordering::Relaxed)) {
                 continue;
             }
+            // Counted as gone for the others from here on.
+            s.active.store(0, Ordering::Release);
             released(self.view_slot(index, s));
-            s.state.store(FREE, Ordering::Release);
-            self.live_count.fetch_sub(1, Ordering::Relaxed);
+            if s.state.swap(FREE, Ordering::AcqRel) == LIVE {
+                self.live_count.fetch_sub(1, Ordering::Relaxed);
+            }
         }
     }
 

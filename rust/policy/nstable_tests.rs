@@ -11,9 +11,9 @@ fn ids_count_from_one_and_are_never_reused() {
     let w = Writer::assume_locked();
     let a = t.create(&w, 100).unwrap();
     assert_eq!((a.id, a.parent, a.members), (1, 100, 1));
-    assert!(t.member_put(a.index), "last member leaving empties it");
-    assert!(t.any_live());
-    assert_eq!(t.reap_empty(&w, |v| assert_eq!(v.id, 1)), 1);
+    assert!(t.member_put(a.index), "last member leaving ends it");
+    assert!(!t.any_live(), "an ended namespace is not live");
+    assert_eq!(t.reap_ended(&w, |v| assert_eq!(v.id, 1)), 1);
     assert!(!t.any_live());
     let b = t.create(&w, 100).unwrap();
     assert_eq!(b.index, a.index, "slot is reused");
@@ -40,13 +40,17 @@ fn namespace_lives_while_members_or_sockets_remain() {
     assert!(t.socket_get(a.index));
     assert!(!t.member_put(a.index));
     assert!(!t.member_put(a.index), "a socket keeps it alive");
-    assert_eq!(t.reap_empty(&w, |_| panic!("not empty")), 0);
-    assert!(t.socket_put(a.index), "last socket empties it");
+    assert_eq!(t.reap_ended(&w, |_| panic!("not ended")), 0);
+    assert_eq!(t.view(a.index).unwrap().sockets, 1);
+    assert!(t.socket_put(a.index), "last socket ends it");
     assert!(!t.socket_put(a.index), "unbalanced put saturates");
-    assert_eq!(t.view(a.index).unwrap().sockets, 0);
-    assert_eq!(t.reap_empty(&w, |_| {}), 1);
+    assert!(t.view(a.index).is_none(), "ended: gone for readers at once");
+    assert!(!t.is_live(a.index));
+    assert!(!t.member_get(a.index), "ended slot takes no members");
+    assert!(!t.socket_get(a.index), "ended slot takes no sockets");
+    assert_eq!(t.reap_ended(&w, |_| {}), 1);
     assert!(t.view(a.index).is_none());
-    assert!(!t.member_get(a.index), "dead slot takes no members");
+    assert!(!t.member_get(a.index), "free slot takes no members");
 }
 
 #[test]
@@ -64,4 +68,31 @@ fn children_of_a_dying_parent_are_reaped() {
     assert_eq!(t.find_id(b.id).map(|v| v.parent), Some(8));
     t.reap_children(&w, None, |_| {});
     assert_eq!(t.live(), 0);
+}
+
+#[test]
+fn an_ended_namespace_never_comes_back() {
+    let w = Writer::assume_locked();
+    let t = NsTable::new(4);
+    let a = t.create(&w, 7).unwrap();
+    assert!(t.member_put(a.index));
+    // A late put (a socket freed after the end) neither wraps nor ends it twice.
+    assert!(!t.member_put(a.index));
+    assert!(!t.socket_put(a.index));
+    assert_eq!(t.live(), 0);
+    // Ended but not reaped: a new namespace gets another slot, not this one.
+    let b = t.create(&w, 7).unwrap();
+    assert_ne!(b.index, a.index);
+    let mut ids = [0u32; 2];
+    let mut n = 0;
+    t.reap_children(&w, Some(7), |v| {
+        ids[n] = v.id;
+        n += 1;
+    });
+    assert_eq!(
+        (n, ids),
+        (2, [a.id, b.id]),
+        "a dying parent reaps ended children too"
+    );
+    assert!(!t.any_live());
 }

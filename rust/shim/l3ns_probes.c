@@ -266,10 +266,24 @@ static int sk_free_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/* sock_close(inode, file): userspace dropped its last file reference; the
+ * socket may live on (an orphaned TCP connection) but no longer counts.
+ */
+static int sock_close_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct socket *sock = SOCKET_I((struct inode *)regs_get_kernel_argument(regs, 0));
+
+	if (sock->sk)
+		l3ns_rs_sock_close(l3ns_sock_data, sock->sk);
+	return 0;
+}
+
 static struct kprobe sk_clone_kp = { .symbol_name = "security_sk_clone", .pre_handler = sk_clone_pre };
 static struct kprobe sk_free_kp = { .symbol_name = "security_sk_free", .pre_handler = sk_free_pre };
 
-static struct kprobe *sock_kps[] = { &sk_free_kp, &sk_clone_kp };
+static struct kprobe sock_close_kp = { .symbol_name = "sock_close", .pre_handler = sock_close_pre };
+
+static struct kprobe *sock_kps[] = { &sk_free_kp, &sock_close_kp, &sk_clone_kp };
 static struct kretprobe *sock_krps[] = { &post_create_krp, &bind_krp, &capable_krp, &sock_create_krp };
 
 int l3ns_c_sock_probes_register(void *data)

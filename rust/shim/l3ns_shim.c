@@ -170,13 +170,15 @@ void l3ns_c_pernet_unregister(void)
 
 /* ---- task lifetime tracepoints ------------------------------------------ */
 
-static struct tracepoint *tp_fork, *tp_free;
+static struct tracepoint *tp_fork, *tp_exit, *tp_free;
 static void *l3ns_tp_data;
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "sched_process_fork"))
 		tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		tp_exit = tp;
 	else if (!strcmp(tp->name, "sched_process_free"))
 		tp_free = tp;
 }
@@ -184,6 +186,11 @@ static void find_tracepoint(struct tracepoint *tp, void *priv)
 static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
 {
 	l3ns_rs_task_fork(data, parent, child);
+}
+
+static void probe_exit(void *data, struct task_struct *task)
+{
+	l3ns_rs_task_exit(data, task);
 }
 
 static void probe_free(void *data, struct task_struct *task)
@@ -196,25 +203,31 @@ int l3ns_c_task_probes_register(void *data)
 	int err;
 
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
-	if (!tp_fork || !tp_free) {
-		pr_err("sched_process_fork/free tracepoints not found\n");
+	if (!tp_fork || !tp_exit || !tp_free) {
+		pr_err("sched_process_fork/exit/free tracepoints not found\n");
 		return -ENOENT;
 	}
 	l3ns_tp_data = data;
 	err = tracepoint_probe_register(tp_fork, probe_fork, data);
 	if (err)
 		return err;
+	err = tracepoint_probe_register(tp_exit, probe_exit, data);
+	if (err)
+		goto out_fork;
 	err = tracepoint_probe_register(tp_free, probe_free, data);
-	if (err) {
-		tracepoint_probe_unregister(tp_fork, probe_fork, data);
-		tracepoint_synchronize_unregister();
-	}
+	if (!err)
+		return 0;
+	tracepoint_probe_unregister(tp_exit, probe_exit, data);
+out_fork:
+	tracepoint_probe_unregister(tp_fork, probe_fork, data);
+	tracepoint_synchronize_unregister();
 	return err;
 }
 
 void l3ns_c_task_probes_unregister(void)
 {
 	tracepoint_probe_unregister(tp_free, probe_free, l3ns_tp_data);
+	tracepoint_probe_unregister(tp_exit, probe_exit, l3ns_tp_data);
 	tracepoint_probe_unregister(tp_fork, probe_fork, l3ns_tp_data);
 	tracepoint_synchronize_unregister();
 }

@@ -126,7 +126,7 @@ void l3ns_c_debugfs_remove(void);
 int l3ns_c_pernet_register(void *data);
 void l3ns_c_pernet_unregister(void);
 
-/* sched_process_fork / sched_process_free tracepoints. */
+/* sched_process_fork / sched_process_exit / sched_process_free tracepoints. */
 int l3ns_c_task_probes_register(void *data);
 void l3ns_c_task_probes_unregister(void);
 
@@ -140,6 +140,14 @@ int l3ns_c_tag_set(u32 kind, const void *key, u32 value);
 u32 l3ns_c_tag_get(u32 kind, const void *key);
 u32 l3ns_c_tag_del(u32 kind, const void *key);
 u32 l3ns_c_tag_count(u32 kind);
+/* Replaces the tag of `key` by `value` if it is `old`; true if replaced. */
+bool l3ns_c_tag_replace(u32 kind, const void *key, u32 old, u32 value);
+/* Removes one tag of `kind` whose value, with the bits of `ignore` cleared,
+ * is `value`, scanning from bucket *cursor on (advanced); for a socket tag
+ * the socket's port tag goes with it, its value in *port (else 0). Returns
+ * false when no such tag is left.
+ */
+bool l3ns_c_tag_pop(u32 kind, u32 value, u32 ignore, u32 *cursor, u32 *port);
 /* Removes every tag of `kind` (module unload). */
 void l3ns_c_tag_clear(u32 kind);
 
@@ -235,6 +243,7 @@ ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
+void l3ns_rs_task_exit(void *data, const void *task);
 void l3ns_rs_task_free(void *data, const void *task);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
@@ -246,6 +255,8 @@ int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */
 int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
+/* Userspace closed its last reference to the socket (sock_close). */
+void l3ns_rs_sock_close(void *data, const void *sk);
 void l3ns_rs_sock_free(void *data, const void *sk);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
  * address to bind instead, and *port, if non-zero, as the port), or

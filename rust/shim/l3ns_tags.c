@@ -101,7 +101,7 @@ u32 l3ns_c_tag_get(u32 kind, const void *key)
 	rcu_read_lock();
 	tag = tag_find(kind, key);
 	if (tag)
-		value = tag->value;
+		value = READ_ONCE(tag->value);
 	rcu_read_unlock();
 	return value;
 }
@@ -122,6 +122,60 @@ u32 l3ns_c_tag_del(u32 kind, const void *key)
 	}
 	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
 	return value;
+}
+
+bool l3ns_c_tag_replace(u32 kind, const void *key, u32 old, u32 value)
+{
+	struct l3ns_tag *tag;
+	unsigned long flags;
+	bool done = false;
+
+	if (kind >= L3NS_TAG_KINDS || !value)
+		return false;
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
+	tag = tag_find(kind, key);
+	if (tag && tag->value == old) {
+		WRITE_ONCE(tag->value, value);
+		done = true;
+	}
+	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+	return done;
+}
+
+bool l3ns_c_tag_pop(u32 kind, u32 value, u32 ignore, u32 *cursor, u32 *port)
+{
+	struct l3ns_tag *tag, *found = NULL, *ptag;
+	unsigned long flags;
+
+	*port = 0;
+	if (kind >= L3NS_TAG_KINDS)
+		return false;
+	/* One bucket per lock hold: a long table never keeps IRQs off long. */
+	for (; *cursor < ARRAY_SIZE(l3ns_tags[kind]); (*cursor)++) {
+		spin_lock_irqsave(&l3ns_tag_lock, flags);
+		hlist_for_each_entry(tag, &l3ns_tags[kind][*cursor], node) {
+			if ((tag->value & ~ignore) == value) {
+				found = tag;
+				break;
+			}
+		}
+		if (found) {
+			/* The socket's port tag goes in the same critical section:
+			 * once unlocked, the socket may be freed and its address
+			 * reused by a new socket with a port tag of its own.
+			 */
+			ptag = kind == L3NS_TAG_SOCK ? tag_find(L3NS_TAG_PORT, found->key) : NULL;
+			if (ptag) {
+				*port = ptag->value;
+				tag_unlink(L3NS_TAG_PORT, ptag);
+			}
+			tag_unlink(kind, found);
+			spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+			return true;	/* the bucket may hold more: rescan it */
+		}
+		spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+	}
+	return false;
 }
 
 u32 l3ns_c_tag_count(u32 kind)

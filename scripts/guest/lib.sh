@@ -81,16 +81,41 @@ ns_with() {
 	wait_for sh -c "[ -s $f ]" || fail "namespace with $* did not start"
 	cat "$f"
 }
-# ns_cleanup also waits (up to 5 s) until the netns has no L3 children left:
-# tasks and sockets are freed after RCU grace periods, and the next
-# scenario must find every address back with the parent.
+# exited PID: the task has exited (gone, or a zombie nobody reaped yet).
+exited() { [ ! -e /proc/$1/stat ] || [ "$(sed 's/^.*) //' /proc/$1/stat | cut -d' ' -f1)" = Z ]; }
+# kill_wait PID...: kills processes this shell cannot wait() for (daemons,
+# other shells' children) and waits until each has exited.
+kill_wait() {
+	[ $# -gt 0 ] || return 0
+	kill "$@" 2>/dev/null
+	for p in "$@"; do wait_for exited $p || echo "kill_wait: $p did not exit"; done
+}
+# ns_cleanup kills the members ns_with started (they are not this shell's
+# children, so it cannot wait() for them: it waits until they have exited).
 ns_cleanup() {
-	[ -f /tmp/ns.pids ] && kill $(cat /tmp/ns.pids) 2>/dev/null
+	pids=$(cat /tmp/ns.pids 2>/dev/null)
 	rm -f /tmp/ns.pids
-	if [ -d $D ] && ! wait_for sh -c "[ \$(sed -n 's/^l3_children: //p' $D/info) = 0 ]"; then
-		echo "ns_cleanup: L3 children still alive after 5 s:"; cat $D/children
-	fi
-	true
+	kill_wait $pids
+}
+
+# end_scenario (run by the guest runner between scenarios, in its own
+# shell): kills every process a scenario left behind -- daemons, the
+# watchdog half of busybox `timeout` (it outlives its command by up to a
+# second) -- and waits until each has exited. Then no L3 namespace may be
+# alive, since a namespace ends with its last member: otherwise it prints
+# them and fails.
+end_scenario() {
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		{ [ "$p" = 1 ] || [ "$p" = $$ ]; } && continue
+		[ -e "$d/exe" ] && echo "$p"	# kernel threads have no executable
+	done >/tmp/leftover.pids
+	kill_wait $(cat /tmp/leftover.pids)
+	[ -d $D ] || return 0
+	[ "$(info_get l3_children)" = 0 ] && return 0
+	echo "L3 children alive after every process of the scenario exited:"; cat $D/children
+	ps -o pid,ppid,stat,args 2>/dev/null | grep -v ' \[.*\]$'
+	return 1
 }
 
 # in_ns ID CMD: runs CMD (shell text) inside L3 namespace ID.

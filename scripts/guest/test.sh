@@ -11,14 +11,19 @@ echo "L3NS-KTAP-BEGIN"
 cat /sys/kernel/debug/kunit/l3ns/results
 echo "L3NS-KTAP-END"
 echo "l3ns-guest: first scenario at $(cut -d' ' -f1 /proc/uptime)s"
+only=$(sed -n 's/.*l3ns_only=\([0-9,]*\).*/\1/p' /proc/cmdline)
 for s in /scenarios/*.sh; do
 	name=$(basename "$s" .sh)
+	# L3NS_ONLY=83,86 make test: only those scenarios (a development aid).
+	[ -z "$only" ] || case ",$only," in *",${name%%-*},"*) ;; *) continue ;; esac
 	echo "L3NS-SCENARIO-START $name"
 	# ns_cleanup: members started with ns_with never outlive their scenario.
-	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >/tmp/out 2>&1; then
+	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >/tmp/out 2>&1 &&
+		end_scenario >>/tmp/out 2>&1; then
 		sed 's/^/  | /' /tmp/out
 		echo "L3NS-SCENARIO $name PASS"
 	else
+		end_scenario >>/tmp/out 2>&1
 		sed 's/^/  | /' /tmp/out
 		echo "  | --- dmesg tail ---"
 		dmesg | tail -15 | sed 's/^/  | /'

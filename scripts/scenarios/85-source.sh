@@ -45,7 +45,7 @@ expect "no address: TCP connect" "errno EADDRNOTAVAIL" "$(member 'l3ns-probe con
 expect "no address: sendto" "errno EADDRNOTAVAIL" "$(member 'l3ns-probe sendto 10.0.0.1 9')"
 expect "no address: loopback" "ok 127.0.0.1" "$(member 'l3ns-probe connect udp 127.0.0.1 9')"
 # The parent never picks a child's address, not even its primary.
-kill $(pidof httpd) 2>/dev/null
+kill_wait $(pidof httpd)
 C=$(ns_with 10.0.0.1)
 got=$(l3ns-probe connect udp 10.0.0.77 9)
 case $got in "ok 10.0.0.3"|"ok 10.0.0.4") note "ok: parent avoids the child's primary address: $got" ;;

@@ -35,5 +35,5 @@ expect "parent's wildcard listener does not serve A's address" "" "$(timeout 5 w
 expect "... and the client is refused at once (RST)" "errno ECONNREFUSED" "$(l3ns-probe connect tcp 10.0.0.2 8081)"
 assert_ge "A's rx_packets" 4 "$(in_ns $A 'info_get rx_packets')"
 assert_ge "A's tx_packets" 2 "$(in_ns $A 'info_get tx_packets')"
-kill $(pidof httpd) 2>/dev/null
+kill_wait $(pidof httpd)
 ns_cleanup

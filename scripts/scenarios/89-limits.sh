@@ -18,5 +18,4 @@ echo "$out" | tail -3
 dmesg | grep -q "could not tag a new member task (max_tasks or memory); killed it" || fail "no kill line"
 assert_ge "refusals counted in B" 1 "$(grep "^$B " $D/children | cut -d' ' -f4)"
 ns_cleanup
-sleep 1
 rmmod l3ns && insmod $KO || fail "reload with defaults failed"

@@ -46,5 +46,5 @@ expect "B still does not reach the parent's" "" \
 expect "the parent still reaches its own, not A's" "P0" "$(get 9000)"
 write_ok "make it private again" $D/addr "loopback $A private"
 expect "private again" "" "$(in_ns $A 'timeout 5 wget -q -O - http://127.0.0.1:9100/ 2>/dev/null')"
-kill $(pidof httpd) 2>/dev/null
+kill_wait $(pidof httpd)
 ns_cleanup

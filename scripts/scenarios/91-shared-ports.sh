@@ -110,7 +110,7 @@ check_all B " with SYN cookies"
 expect "TCP to A's address, no server in A, with SYN cookies" "errno ECONNREFUSED" "$(l3ns-probe connect tcp 10.0.0.2 8081)"
 echo 1 >/proc/sys/net/ipv4/tcp_syncookies
 assert_ge "connections opened by SYN cookie" $((c0 + 8)) "$(cookies)"
-kill $(pidof httpd) $(pidof l3ns-probe) 2>/dev/null
+kill_wait $(pidof httpd) $(pidof l3ns-probe)
 ns_cleanup
 wait_for sh -c "[ \$(sed -n 's/^hidden_ports: //p' $D/info) = 0 ]" || fail "hidden ports not released: $(info_get hidden_ports)"
 note "ok: every hidden port released"

@@ -41,6 +41,6 @@ bg_ready /tmp/xacc
 expect "A connects out" "ok 10.0.0.2" "$(in_ns $A 'l3ns-probe connect tcp 10.2.0.2 7000')"
 wait $pa
 expect "the outside sees A's address" "ok peer 10.0.0.2" "$(sed -n 2p /tmp/xacc | cut -d' ' -f1-3)"
-kill $(pidof httpd) $(pidof l3ns-probe) 2>/dev/null
+kill_wait $(pidof httpd) $(pidof l3ns-probe)
 ip link del v0 2>/dev/null
 ns_cleanup
