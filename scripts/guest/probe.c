@@ -135,6 +135,66 @@ static int cmd_write(const char *file, const char *bytes)
 	return 0;
 }
 
+/* One write of `text` to `file`: 0, or the errno. */
+static int write_file(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * cycle N ADDR PORT: N namespaces one after another, as fast as fork and
+ * wait go (no exec, no sleep, no retry): each child starts a namespace,
+ * takes ADDR on eth0, binds a socket (UDP and TCP listener in turn) to
+ * ADDR:PORT and exits; the parent waits for it and starts the next. Prints
+ * how many takes failed with EBUSY, binds with EADDRNOTAVAIL, and others.
+ */
+static int cmd_cycle(int n, const char *addr, int port)
+{
+	char take[64];
+	int i, busy = 0, nobind = 0, other = 0;
+
+	snprintf(take, sizeof(take), "eth0 %s", addr);
+	for (i = 0; i < n; i++) {
+		int status, code;
+		pid_t p = fork();
+
+		if (p < 0)
+			return 2;
+		if (!p) {
+			struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+			int type = i % 2 ? SOCK_STREAM : SOCK_DGRAM, fd;
+
+			if (write_file("/sys/kernel/debug/net_ns/start", "3"))
+				_exit(3);
+			code = write_file("/sys/kernel/debug/net_ns/info", take);
+			if (code)
+				_exit(code == EBUSY ? 10 : 11);
+			inet_pton(AF_INET, addr, &a.sin_addr);
+			fd = socket(AF_INET, type, 0);
+			if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))
+				_exit(errno == EADDRNOTAVAIL ? 20 : 21);
+			if (type == SOCK_STREAM && listen(fd, 1))
+				_exit(21);
+			_exit(0);
+		}
+		if (waitpid(p, &status, 0) != p || !WIFEXITED(status))
+			return 2;
+		code = WEXITSTATUS(status);
+		busy += code == 10;
+		nobind += code == 20;
+		other += code && code != 10 && code != 20;
+	}
+	printf("busy %d nobind %d other %d\n", busy, nobind, other);
+	return 0;
+}
+
 static int cmd_bind(const char *proto, const char *addr, int port)
 {
 	int v6 = !strcmp(proto, "tcp6") || !strcmp(proto, "udp6");
@@ -556,6 +616,8 @@ int main(int argc, char **argv)
 		return cmd_write(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "bind"))
 		return cmd_bind(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "cycle"))
+		return cmd_cycle(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return cmd_hold(atoi(argv[2]));
 	fprintf(stderr, "usage: l3ns-probe write FILE BYTES | bind PROTO ADDR PORT | hold SECONDS\n");
