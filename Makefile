@@ -1,17 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-# l3ns: L3 network namespaces as a Rust-for-Linux module.
+# l3ns: L3 network namespaces as a Rust-for-Linux module, for Linux 7.3.
 #
-#   make            set-up if needed, build the test kernel (cached), build l3ns.ko
-#   make run        boot the test kernel in QEMU with l3ns loaded and show it working
-#   make test       host tests + KUnit + QEMU scenarios; ends with "N passed, N failed"
+#   make            set-up if needed, build l3ns.ko for the test kernel (cached)
+#   make run        boot Debian's stock 7.3 kernel in QEMU with l3ns loaded, show it working
+#   make test       host tests, lints, KUnit, every scenario on both kernels;
+#                   ends with "N passed, N failed"
 #   make bench      per-packet / per-syscall costs in the guest
-#   make kernel-image   print the path of the cached bzImage (building it if needed)
+#   make install    on a Debian 13 host running 7.3.4+deb13-amd64: build and install l3ns.ko
+#   make -s kernel-image | stock-image | stock-module | stock-modules
+#                   print one path: the test kernel's bzImage, Debian's vmlinuz, the
+#                   l3ns.ko built for it, the folder holding its lib/modules/<version>
 
 SHELL := /bin/bash
 ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all setup kernel-image module bindings run test bench host-test clean
+.PHONY: all setup kernel-image stock-image stock-module stock-modules module run test bench \
+	install host-test clean
 
 all: module
 
@@ -21,20 +25,32 @@ setup:
 kernel-image: setup
 	@$(ROOT)/scripts/kernel.sh image
 
-module: setup
-	@$(ROOT)/scripts/module.sh
+stock-image: setup
+	@$(ROOT)/scripts/stock.sh image
 
-run: module
-	@$(ROOT)/scripts/run.sh demo
+stock-module: setup
+	@$(ROOT)/scripts/module.sh stock
+
+stock-modules: setup
+	@$(ROOT)/scripts/stock.sh modules
+
+module: setup
+	@$(ROOT)/scripts/module.sh test
+
+run: setup
+	@$(ROOT)/scripts/run.sh demo stock
 
 test: setup
 	@$(ROOT)/scripts/test.sh
 
-bench: module
-	@$(ROOT)/scripts/run.sh bench
+bench: setup
+	@L3NS_ICOUNT=1 $(ROOT)/scripts/run.sh bench test
 
-host-test:
-	@cargo test -q --manifest-path $(ROOT)/Cargo.toml
+install:
+	@$(ROOT)/scripts/install.sh
+
+host-test: setup
+	@. $(ROOT)/scripts/common.sh && inroot "cd '$(ROOT)' && cargo test --offline"
 
 clean:
 	@$(ROOT)/scripts/module.sh clean

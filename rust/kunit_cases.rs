@@ -2,8 +2,9 @@
 
 //! KUnit case bodies, run inside the kernel when the module loads.
 //!
-//! The 6.12 `kernel` crate has no `#[kunit_tests]`, so the case table lives
-//! in C (`kunit/l3ns_kunit.c`) and calls these functions. Each returns 0 on
+//! The case table still lives
+//! in C (`kunit/l3ns_kunit.c`) and calls these functions (the 7.3 crate has
+//! `#[kunit_tests]`; moving to it is part of the Rust-first rework). Each returns 0 on
 //! success or the source line of the first failed check (reported by the C
 //! side). Written as plain checks so they move to `#[kunit_tests]` later.
 #![cfg(CONFIG_KUNIT)]
@@ -46,7 +47,7 @@ extern "C" fn l3ns_kunit_parser() -> c_int {
 /// Namespace table lifecycle in a kernel allocation.
 #[no_mangle]
 extern "C" fn l3ns_kunit_nstable() -> c_int {
-    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+    let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
         return line!() as c_int;
     };
     t.set_limit(2);
@@ -116,7 +117,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         return line!() as c_int;
     };
     // Tables are large: never on the kernel stack (zeroed in place).
-    let Ok(t) = KBox::<NsTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+    let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
         return line!() as c_int;
     };
     t.set_limit(1);
@@ -163,7 +164,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
 /// (namespace, protocol, port), shared by references, released by the last.
 #[no_mangle]
 extern "C" fn l3ns_kunit_porttable() -> c_int {
-    let Ok(t) = KBox::<PortTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+    let Ok(t) = KBox::<PortTable>::init(pin_init::zeroed::<PortTable>(), GFP_KERNEL) else {
         return line!() as c_int;
     };
     let r = Reserver::assume_locked();
@@ -200,7 +201,7 @@ extern "C" fn l3ns_kunit_porttable() -> c_int {
 /// The address table in a kernel allocation: exclusive ownership, removal.
 #[no_mangle]
 extern "C" fn l3ns_kunit_addrtable() -> c_int {
-    let Ok(t) = KBox::<AddrTable>::init(kernel::init::zeroed(), GFP_KERNEL) else {
+    let Ok(t) = KBox::<AddrTable>::init(pin_init::zeroed::<AddrTable>(), GFP_KERNEL) else {
         return line!() as c_int;
     };
     let w = Writer::assume_locked();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! l3ns: L3 network namespaces (Daniel Lezcano's 2007 design) as a loadable
-//! Rust-for-Linux module for an unmodified Linux 6.12.
+//! Rust-for-Linux module for an unmodified Linux 7.3.
 //!
 //! An L3 namespace is a light child of an L2 network namespace: it shares the
 //! parent's devices and routes. `echo 3 > /sys/kernel/debug/net_ns/start`
@@ -53,8 +53,8 @@ use registry::State;
 module! {
     type: L3ns,
     name: "l3ns",
-    author: "l3ns developers",
-    description: "L3 network namespaces (address-based isolation) for Linux 6.12",
+    authors: ["l3ns developers"],
+    description: "L3 network namespaces (address-based isolation) for Linux 7.3",
     license: "GPL",
 }
 

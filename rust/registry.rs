@@ -69,10 +69,10 @@ impl State {
         max_namespaces: usize,
         max_addrs: usize,
     ) -> Result<impl PinInit<Self, Error>> {
-        let ports = KVBox::init(kernel::init::zeroed(), GFP_KERNEL)?;
+        let ports = KVBox::init(pin_init::zeroed::<PortTable>(), GFP_KERNEL)?;
         Ok(try_pin_init!(State {
-            table <- kernel::init::zeroed(),
-            addrs <- kernel::init::zeroed(),
+            table <- pin_init::zeroed::<NsTable>(),
+            addrs <- pin_init::zeroed::<AddrTable>(),
             ports,
             dropped_local_out: AtomicU64::new(0),
             dropped_delivery: AtomicU64::new(0),

@@ -19,8 +19,8 @@ use kernel::prelude::*;
 /// Displays a bind address for logs.
 struct ShowBind(BindAddr);
 
-impl core::fmt::Display for ShowBind {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl kernel::fmt::Display for ShowBind {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
         match self.0 {
             BindAddr::V4(a) => write!(f, "{}", Dotted(a)),
             BindAddr::V6Any => f.write_str("::"),
@@ -80,7 +80,19 @@ impl State {
         if !self.table.socket_get(index) {
             return Ok(());
         }
-        SockTags::set(sk, tag).inspect_err(|_| {
+        let set = match SockTags::set(sk, tag) {
+            // A socket being created or cloned is at an address no live
+            // socket has: a tag already there is left over from a socket
+            // whose free the kprobes core skipped (a hit nested in another
+            // probe handler on that CPU). Settle it as that free would
+            // have, then tag.
+            Err(e) if e == EEXIST => {
+                self.sock_free(sk);
+                SockTags::set(sk, tag)
+            }
+            set => set,
+        };
+        set.inspect_err(|_| {
             // Its creator or listener is still there: this never ends the namespace.
             self.table.socket_put(index);
             self.refused(index);

@@ -79,7 +79,7 @@ impl State {
             return None;
         }
         let s = self.ports.shared(port)?;
-        (s.slot == slot && proto.map_or(true, |p| p == s.proto)).then_some(s.port)
+        (s.slot == slot && proto.is_none_or(|p| p == s.proto)).then_some(s.port)
     }
 
     /// getsockname(): a member sees the port it bound, not the hidden one.

@@ -6,6 +6,22 @@
 
 use core::fmt;
 
+/// Lets the kernel's printing macros (which take `kernel::fmt::Display`)
+/// show types that implement `core::fmt::Display`, such as the policy
+/// core's, which knows nothing of the kernel crate.
+macro_rules! kernel_display {
+    ($($t:ty),* $(,)?) => {
+        $(impl kernel::fmt::Display for $t {
+            fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+                core::fmt::Display::fmt(self, f)
+            }
+        })*
+    };
+}
+pub(crate) use kernel_display;
+
+kernel_display!(crate::policy::parse::Dotted);
+
 /// A `fmt::Write` into a fixed byte buffer.
 pub(crate) struct TextBuf<'a> {
     buf: &'a mut [u8],

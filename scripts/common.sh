@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared settings for the l3ns scripts (sourced, not run).
 L3NS_ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KVER=6.12
-KSRC_TAR=/usr/src/linux-source-$KVER.tar.xz
+# One kernel series: 7.3. The test kernel is built from Debian's
+# linux-source-$KVER; the stock kernel is Debian's own 7.3.4+deb13-amd64
+# (trixie-backports), never rebuilt. Both come at this package version.
+KVER=7.3
+STOCK_KVER=7.3.4+deb13-amd64
+STOCK_PKGVER=7.3.4-1~bpo13+1
+# The compiler the stock kernel was built with (its CONFIG_CC_VERSION_TEXT),
+# used for the test kernel and both module builds too (in the build root).
+KCC=x86_64-linux-gnu-gcc-14
 CACHE=${L3NS_CACHE:-$HOME/.cache/l3ns}
-LLVM_SUFFIX=-19
-PATH="$HOME/.cargo/bin:$PATH"
-export PATH
 log() { echo "l3ns: $*" >&2; }
 die() { echo "l3ns: error: $*" >&2; exit 1; }
 
@@ -17,3 +21,10 @@ die() { echo "l3ns: error: $*" >&2; exit 1; }
 # caller captures. scripts/check-values.sh tests this.
 value_output() { exec 3>&1 1>&2; }
 value() { printf '%s\n' "$1" >&3; }
+
+# inroot 'COMMAND': runs shell text in the Debian 13 build root (made on
+# first use), where the checkout and the cache have their own paths.
+inroot() {
+	[ -n "${L3NS_BR:-}" ] || L3NS_BR=$("$L3NS_ROOT/scripts/buildroot.sh")
+	"$L3NS_ROOT/scripts/in-root.sh" "$L3NS_BR" "$@"
+}

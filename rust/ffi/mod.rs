@@ -32,7 +32,7 @@ pub(crate) use tags::SockId;
     clippy::undocumented_unsafe_blocks
 )]
 mod bindings {
-    include!("../bindings_generated.rs");
+    include!(concat!(env!("L3NS_OUT"), "/bindings_generated.rs"));
 }
 
 use crate::policy::addrtable::AddrTable;
@@ -43,15 +43,15 @@ use kernel::error::{code::EINVAL, Error};
 
 // `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
 // SAFETY: the all-zero bit pattern is a valid `NsTable`.
-unsafe impl kernel::init::Zeroable for NsTable {}
+unsafe impl pin_init::Zeroable for NsTable {}
 
 // `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
 // SAFETY: the all-zero bit pattern is a valid `AddrTable`.
-unsafe impl kernel::init::Zeroable for AddrTable {}
+unsafe impl pin_init::Zeroable for AddrTable {}
 
 // `PortTable` consists only of atomics; all-zero is the empty table (every hidden port free).
 // SAFETY: the all-zero bit pattern is a valid `PortTable`.
-unsafe impl kernel::init::Zeroable for PortTable {}
+unsafe impl pin_init::Zeroable for PortTable {}
 
 /// Module parameters (declared with `module_param` in the C shim, because
 /// the 6.12 `module!` macro has no parameters).
@@ -329,10 +329,10 @@ pub(crate) mod errno {
     /// Displays an error by name (`ENOSPC`), or by number if unnamed.
     pub(crate) struct Name(pub(crate) Error);
 
-    impl core::fmt::Display for Name {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            match self.0.name() {
-                Some(name) => write!(f, "{}", name),
+    impl kernel::fmt::Display for Name {
+        fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+            match self.0.name().and_then(|name| name.to_str().ok()) {
+                Some(name) => f.write_str(name),
                 None => write!(f, "errno {}", -self.0.to_errno()),
             }
         }

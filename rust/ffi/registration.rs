@@ -18,7 +18,7 @@ use kernel::sync::Arc;
 
 fn data_ptr(state: &Arc<State>) -> *mut kernel::ffi::c_void {
     let r: &State = state;
-    (r as *const State).cast_mut().cast()
+    core::ptr::from_ref::<State>(r).cast_mut().cast()
 }
 
 /// Claims the single slot of one registration kind.

@@ -8,6 +8,12 @@
 
 #include <linux/kprobes.h>
 
+/*
+ * A probe reads its target's arguments by position: the target must still
+ * have the type the handler was written for, or the build fails here.
+ */
+#define L3NS_PROBED(fn, type) static_assert(__same_type(&fn, (type)NULL))
+
 /* Per-instance data of int-returning kretprobes: the value to force. */
 struct l3ns_kret {
 	int ret;

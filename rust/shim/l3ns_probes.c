@@ -24,6 +24,14 @@
 
 static void *l3ns_sock_data;
 
+L3NS_PROBED(security_socket_post_create, int (*)(struct socket *, int, int, int, int));
+L3NS_PROBED(security_socket_bind, int (*)(struct socket *, struct sockaddr *, int));
+L3NS_PROBED(security_capable, int (*)(const struct cred *, struct user_namespace *, int,
+				      unsigned int));
+L3NS_PROBED(security_socket_create, int (*)(int, int, int, int));
+L3NS_PROBED(security_sk_clone, void (*)(const struct sock *, struct sock *));
+L3NS_PROBED(security_sk_free, void (*)(struct sock *));
+
 int l3ns_forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;

@@ -14,6 +14,7 @@
 #include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/socket.h>
+#include <net/inet_common.h>
 #include <net/inet_sock.h>
 #include <net/ip_fib.h>
 #include <net/ipv6.h>
@@ -26,6 +27,13 @@
 #include "l3ns_kprobes.h"
 #include "l3ns_redirect.h"
 #include "l3ns_shim.h"
+
+L3NS_PROBED(ip_route_output_flow, struct rtable *(*)(struct net *, struct flowi4 *,
+						     const struct sock *));
+L3NS_PROBED(security_socket_connect, int (*)(struct socket *, struct sockaddr *, int));
+L3NS_PROBED(security_socket_sendmsg, int (*)(struct socket *, struct msghdr *, int));
+L3NS_PROBED(inet_getname, int (*)(struct socket *, struct sockaddr *, int));
+L3NS_PROBED(inet6_getname, int (*)(struct socket *, struct sockaddr *, int));
 #include "l3ns_steer.h"
 
 static void *l3ns_route_data;
@@ -145,11 +153,11 @@ bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 por
 
 	rcu_read_lock();
 	if (sk->sk_protocol == IPPROTO_TCP)
-		found = __inet_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo, NULL, 0,
+		found = __inet_lookup_listener(net, NULL, 0,
 					       htonl(addr), 0, htonl(addr), port, 0, 0);
 	else if (sk->sk_protocol == IPPROTO_UDP)
 		found = __udp4_lib_lookup(net, htonl(addr), 0, htonl(addr), htons(port), 0, 0,
-					  net->ipv4.udp_table, NULL);
+					  NULL);
 	rcu_read_unlock();
 	return found;
 }
@@ -217,13 +225,12 @@ static struct kretprobe sendmsg_krp = {
  * would. TCP and UDP deliveries never pass here, so the unicast TCP/UDP
  * path carries no per-socket hook.
  */
-static int notrace rcv_refused(struct sock *sk, struct sk_buff *skb,
-			       enum skb_drop_reason *reason)
+static enum skb_drop_reason notrace rcv_refused(struct sock *sk, struct sk_buff *skb)
 {
-	if (reason)
-		*reason = SKB_DROP_REASON_SOCKET_FILTER;
-	return -EPERM;
+	return SKB_DROP_REASON_SOCKET_FILTER;
 }
+/* A redirect target must have its target's exact type. */
+static_assert(__same_type(&rcv_refused, &sock_queue_rcv_skb_reason));
 
 static bool rcv_refuse(struct sock *sk, struct sk_buff *skb)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l3ns C shim: the parts of l3ns that Rust cannot reach on 6.12 — static
+ * l3ns C shim: the parts of l3ns that Rust cannot reach yet — static
  * inline helpers, the pernet_operations table, unexported tracepoints,
  * module parameters, the reaper work item. debugfs is in l3ns_debugfs.c,
  * the tag table in l3ns_tags.c, probes in l3ns_probes.c / l3ns_route.c,
@@ -188,7 +188,7 @@ static void probe_fork(void *data, struct task_struct *parent, struct task_struc
 	l3ns_rs_task_fork(data, parent, child);
 }
 
-static void probe_exit(void *data, struct task_struct *task)
+static void probe_exit(void *data, struct task_struct *task, bool group_dead)
 {
 	l3ns_rs_task_exit(data, task);
 }
@@ -279,7 +279,7 @@ void l3ns_c_current_task_ns(struct l3ns_task_ns *out)
 	snprintf(out->nsproxy, sizeof(out->nsproxy), "%p", nsp);
 	out->nsproxy_refcnt = refcount_read(&nsp->count);
 	out->net_inum = net->ns.inum;
-	out->net_refcnt = refcount_read(&net->ns.count);
+	out->net_refcnt = ns_ref_read(net);
 }
 
 struct l3ns_net *l3ns_c_current_net(void)

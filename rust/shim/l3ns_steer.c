@@ -151,7 +151,6 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 {
 	struct sk_buff *skb = c->skb;
 	struct net *net = c->state->net;
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	const struct iphdr *iph = ip_hdr(skb);
 	int doff = ip_hdrlen(skb) + c->doff;
 	int dif = inet_iif(skb), sdif = inet_sdif(skb);
@@ -164,7 +163,7 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 		/* The exact connection (takes a reference): its local address
 		 * is the destination, so it is the owner's.
 		 */
-		sk = __inet_lookup_established(net, h, iph->saddr, c->sport, iph->daddr,
+		sk = __inet_lookup_established(net, iph->saddr, c->sport, iph->daddr,
 					       ports[i], dif, sdif);
 		if (sk) {
 			assign(skb, sk);
@@ -173,7 +172,7 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 		/* A listener: on the real port only one of the owner's, on
 		 * the hidden port the owner's by construction.
 		 */
-		sk = __inet_lookup_listener(net, h, skb, doff, iph->saddr, c->sport,
+		sk = __inet_lookup_listener(net, skb, doff, iph->saddr, c->sport,
 					    iph->daddr, ports[i], dif, sdif);
 		if (sk && (i == 1 || sock_of(sk, tag)))
 			return assign_rcu(skb, sk);
@@ -193,13 +192,13 @@ static int steer_udp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 
 	/* No skb: reuseport groups pick by hash, as nf_tproxy's lookup does. */
 	sk = __udp4_lib_lookup(net, iph->saddr, c->sport, iph->daddr, c->dport, dif, sdif,
-			       net->ipv4.udp_table, NULL);
+			       NULL);
 	if (sk && sock_of(sk, tag))
 		return assign_rcu(skb, sk);
 	if (hidden) {
 		struct sock *own = __udp4_lib_lookup(net, iph->saddr, c->sport, iph->daddr,
 						     htons(hidden), dif, sdif,
-						     net->ipv4.udp_table, NULL);
+						     NULL);
 		if (own)
 			return assign_rcu(skb, own);
 	}
@@ -258,8 +257,7 @@ static bool quoted_sock_exists(struct sk_buff *skb, const struct iphdr *inner, _
 	struct sock *sk;
 
 	if (inner->protocol == IPPROTO_TCP) {
-		sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
-					       inner->daddr, dport, inner->saddr, ntohs(sport),
+		sk = __inet_lookup_established(net, inner->daddr, dport, inner->saddr, ntohs(sport),
 					       inet_iif(skb), inet_sdif(skb));
 		if (!sk)
 			return false;
@@ -267,7 +265,7 @@ static bool quoted_sock_exists(struct sk_buff *skb, const struct iphdr *inner, _
 		return true;
 	}
 	sk = __udp4_lib_lookup(net, inner->daddr, dport, inner->saddr, sport, inet_iif(skb),
-			       inet_sdif(skb), net->ipv4.udp_table, NULL);
+			       inet_sdif(skb), NULL);
 	return sk && inet_sk(sk)->inet_rcv_saddr == inner->saddr;
 }
 

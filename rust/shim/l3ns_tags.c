@@ -68,7 +68,7 @@ int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
 
 	if (kind >= L3NS_TAG_KINDS || !value)
 		return -EINVAL;
-	tag = kmalloc(sizeof(*tag), GFP_NOWAIT | __GFP_NOWARN);
+	tag = kmalloc_obj(*tag, GFP_NOWAIT | __GFP_NOWARN);
 	if (!tag)
 		return -ENOMEM;
 	tag->key = key;

@@ -37,7 +37,9 @@ static void *l3ns_vis_data;
 /* Tasks inside the replacements below (they may sleep). */
 static atomic_t l3ns_vis_inflight = ATOMIC_INIT(0);
 
-/* Private to devinet.c in 6.12; its layout is pinned to this kernel. */
+/* net/ipv4/igmp_internal.h in 7.3 (not a public header): checked by hand
+ * against each kernel this module is built for.
+ */
 struct l3ns_inet_fill_args {
 	u32 portid;
 	u32 seq;
@@ -78,7 +80,7 @@ static void notrace fill_cb(unsigned long ip, unsigned long parent_ip,
 
 static int notrace gifconf_copy(struct net_device *dev, char __user *buf, int len, int size)
 {
-	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+	struct in_device *in_dev = __in_dev_get_rtnl_net(dev);
 	const struct in_ifaddr *ifa;
 	struct ifreq ifr;
 	int done = 0;
@@ -86,7 +88,7 @@ static int notrace gifconf_copy(struct net_device *dev, char __user *buf, int le
 	atomic_inc(&l3ns_vis_inflight);
 	if (!in_dev || size > (int)sizeof(ifr))
 		goto out;
-	in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+	in_dev_for_each_ifa_rtnl_net(dev_net(dev), ifa, in_dev) {
 		if (ifa_hidden(ifa))
 			continue;	/* before counting: length queries match */
 		if (!buf) {
@@ -111,6 +113,8 @@ out:
 	return done;
 }
 
+static_assert(__same_type(&gifconf_copy, &inet_gifconf));
+
 static void notrace gifconf_cb(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
@@ -119,7 +123,7 @@ static void notrace gifconf_cb(unsigned long ip, unsigned long parent_ip,
 
 /* ---- SIOCGIF{ADDR,BRDADDR,DSTADDR,NETMASK} ---------------------------------- */
 
-/* devinet_ioctl()'s GET branch (devinet.c, 6.12), skipping hidden ifas. */
+/* devinet_ioctl()'s GET branch (devinet.c, 7.3), skipping hidden ifas. */
 static int notrace devinet_get(struct net *net, unsigned int cmd, struct ifreq *ifr)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr->ifr_addr;
@@ -142,16 +146,16 @@ static int notrace devinet_get(struct net *net, unsigned int cmd, struct ifreq *
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 
-	rtnl_lock();
+	rtnl_net_lock(net);
 	ret = -ENODEV;
 	dev = __dev_get_by_name(net, ifr->ifr_name);
 	if (!dev)
 		goto done;
 	if (colon)
 		*colon = ':';
-	in_dev = __in_dev_get_rtnl(dev);
+	in_dev = __in_dev_get_rtnl_net(dev);
 	if (in_dev && tryaddrmatch) {
-		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+		in_dev_for_each_ifa_rtnl_net(net, ifa, in_dev) {
 			if (!strcmp(ifr->ifr_name, ifa->ifa_label) &&
 			    sin_orig.sin_addr.s_addr == ifa->ifa_local && !ifa_hidden(ifa)) {
 				found = ifa;
@@ -160,7 +164,7 @@ static int notrace devinet_get(struct net *net, unsigned int cmd, struct ifreq *
 		}
 	}
 	if (in_dev && !found) {
-		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+		in_dev_for_each_ifa_rtnl_net(net, ifa, in_dev) {
 			if (!strcmp(ifr->ifr_name, ifa->ifa_label) && !ifa_hidden(ifa)) {
 				found = ifa;
 				break;
@@ -186,10 +190,12 @@ static int notrace devinet_get(struct net *net, unsigned int cmd, struct ifreq *
 		break;
 	}
 done:
-	rtnl_unlock();
+	rtnl_net_unlock(net);
 	atomic_dec(&l3ns_vis_inflight);
 	return ret;
 }
+
+static_assert(__same_type(&devinet_get, &devinet_ioctl));
 
 static void notrace devinet_cb(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *op, struct ftrace_regs *fregs)

@@ -13,7 +13,7 @@ for spec in "$@"; do
 	u=0 l=0 m=0
 	for r in $(seq $ROUNDS); do
 		u=$((u + $(l3ns-probe bench $op $n)))
-		insmod /l3ns.ko
+		insmod /l3ns.ko || modprobe l3ns
 		l=$((l + $(l3ns-probe bench $op $n)))
 		m=$((m + $(sh -c "echo 3 > $D/start; echo 'eth0 10.0.0.2' > $D/info; l3ns-probe bench $op $n")))
 		rmmod l3ns
