@@ -49,8 +49,9 @@ t1=$(date +%s)
 inroot() { "$L3NS_ROOT/scripts/in-root.sh" "$BR" "$@"; }
 inroot "apt-get update -qq" >>"$CACHE/buildroot.log" 2>&1 || die "apt-get update in the build root failed"
 # The stock kernel's exact version: when Debian stops serving it, say which it serves.
-for p in linux-source-$KVER linux-headers-$STOCK_KVER; do
-	served=$(inroot "apt-cache madison $p" 2>/dev/null | awk '{print $3}' | tr '\n' ' ')
+for p in linux-source-$KVER linux-headers-$STOCK_KVER linux-binary-unsigned-$STOCK_KVER \
+	linux-modules-$STOCK_KVER linux-base-$STOCK_KVER; do
+	served=$(inroot "apt-cache madison $p" 2>/dev/null | awk '{print $3}' | tr '\n' ' ' | sed 's/ $//')
 	case " $served " in
 	*" $STOCK_PKGVER "*) ;;
 	*) die "Debian no longer serves $p $STOCK_PKGVER (served: ${served:-nothing}); update STOCK_PKGVER in scripts/common.sh" ;;
