@@ -40,6 +40,7 @@ fetch() { # the binary packages, extracted into $DIR/root
 KB=$DIR/kbuild-$STOCK_KVER
 prepare() {
 	[ -f "$KB/.l3ns-ready" ] && return 0
+	mkdir -p "$DIR"
 	t0=$(date +%s)
 	inroot "'$L3NS_ROOT/scripts/prepare-kbuild.sh' /usr/src/linux-headers-$STOCK_KVER \
 		/usr/src/linux-source-$KVER.tar.xz '$KB'" >"$DIR/prepare.log" 2>&1 ||
