@@ -5,7 +5,7 @@
 //!
 //! Lock order: RTNL, then the state mutex.
 
-use crate::ffi::{self, errno, Rtnl};
+use crate::ffi::{self, Rtnl};
 use crate::policy::addrtable::{AddrError, AddrKey, Owner};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::{NsView, Writer};
@@ -104,7 +104,7 @@ impl State {
             }
             _ => Err(refuse(
                 "addr: pull of an address the child does not own",
-                errno::eaddrnotavail(),
+                EADDRNOTAVAIL,
             )),
         }
     }

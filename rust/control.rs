@@ -49,7 +49,7 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
             if ffi::log_ratelimit() {
                 pr_info!("start: layer 2 namespaces are created with `unshare -n` (EOPNOTSUPP)\n");
             }
-            Err(errno::eopnotsupp())
+            Err(EOPNOTSUPP)
         }
         StartLevel::Layer3 => {
             let parent = ffi::current_task_ns().net_inum;

@@ -54,7 +54,7 @@ impl State {
                 e
             );
         }
-        Err(errno::enobufs())
+        Err(ENOBUFS)
     }
 
     /// A socket was cloned (an accepted connection): it inherits.
@@ -199,7 +199,7 @@ impl State {
                                 Dotted(a)
                             );
                         }
-                        Err(errno::eaddrnotavail())
+                        Err(EADDRNOTAVAIL)
                     }
                 };
             }
@@ -236,7 +236,7 @@ impl State {
         if allowed {
             Ok(None)
         } else {
-            Err(errno::eaddrnotavail())
+            Err(EADDRNOTAVAIL)
         }
     }
 }
@@ -271,7 +271,7 @@ impl State {
         let err = match member_socket(family, kind, protocol) {
             SocketVerdict::Allow => return Ok(()),
             SocketVerdict::Family => EPERM,
-            SocketVerdict::Protocol => errno::eprotonosupport(),
+            SocketVerdict::Protocol => EPROTONOSUPPORT,
         };
         let id = self.refused(index);
         if ffi::log_ratelimit() {

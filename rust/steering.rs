@@ -7,7 +7,7 @@
 //! port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
-use crate::ffi::{self, errno, tags::PortTags, BindSock, InPacket, SockId};
+use crate::ffi::{self, tags::PortTags, BindSock, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
 use crate::policy::bindrule::is_loopback;
 use crate::policy::demux::{may_deliver, steer, Steer};
@@ -48,7 +48,7 @@ impl State {
                     port
                 );
             }
-            return Err(errno::eaddrinuse());
+            return Err(EADDRINUSE);
         };
         if PortTags::set(sk, u32::from(hidden)).is_err() {
             self.ports.release(hidden);
@@ -56,7 +56,7 @@ impl State {
             if ffi::log_ratelimit() {
                 pr_warn!("bind: cannot record a hidden port (max_sockets or memory): ENOBUFS\n");
             }
-            return Err(errno::enobufs());
+            return Err(ENOBUFS);
         }
         Ok(hidden)
     }

@@ -5,7 +5,7 @@
 //! on per-packet or per-send paths, in any context: tag and `AddrTable`
 //! lookups only, no lock.
 
-use crate::ffi::{self, errno, tags::SockTags, SockId};
+use crate::ffi::{self, tags::SockTags, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
 use crate::policy::demux::{may_deliver, may_see};
@@ -114,7 +114,7 @@ impl State {
                 Dotted(daddr)
             );
         }
-        Err(errno::eaddrnotavail())
+        Err(EADDRNOTAVAIL)
     }
 
     /// LOCAL_OUT: may a socket of namespace `member` (`None`: the parent)

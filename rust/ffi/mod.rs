@@ -53,8 +53,8 @@ unsafe impl pin_init::Zeroable for AddrTable {}
 // SAFETY: the all-zero bit pattern is a valid `PortTable`.
 unsafe impl pin_init::Zeroable for PortTable {}
 
-/// Module parameters (declared with `module_param` in the C shim, because
-/// the 6.12 `module!` macro has no parameters).
+/// Module parameters (still declared with `module_param` in the C shim;
+/// moving them to `module!`'s `params` is part of the Rust-first rework).
 pub(crate) mod params {
     use super::bindings;
 
@@ -297,34 +297,9 @@ impl Drop for Rtnl {
     }
 }
 
-/// Errno values the 6.12 `kernel::error::code` list lacks.
+/// Error display for log lines.
 pub(crate) mod errno {
     use kernel::error::Error;
-
-    /// `EOPNOTSUPP`.
-    pub(crate) fn eopnotsupp() -> Error {
-        Error::from_errno(-95)
-    }
-
-    /// `EADDRNOTAVAIL`.
-    pub(crate) fn eaddrnotavail() -> Error {
-        Error::from_errno(-99)
-    }
-
-    /// `EADDRINUSE`.
-    pub(crate) fn eaddrinuse() -> Error {
-        Error::from_errno(-98)
-    }
-
-    /// `EPROTONOSUPPORT`.
-    pub(crate) fn eprotonosupport() -> Error {
-        Error::from_errno(-93)
-    }
-
-    /// `ENOBUFS`.
-    pub(crate) fn enobufs() -> Error {
-        Error::from_errno(-105)
-    }
 
     /// Displays an error by name (`ENOSPC`), or by number if unnamed.
     pub(crate) struct Name(pub(crate) Error);
