@@ -30,7 +30,9 @@ hash=$( { cat "$0"; echo "$KVER $STOCK_KVER $STOCK_PKGVER"; } | sha256sum | cut 
 BR=$CACHE/buildroot-$hash
 [ -f "$BR/.l3ns-ready" ] && { value "$BR"; exit 0; }
 
-[ "$(id -u)" -eq 0 ] || die "the build root needs root (debootstrap, chroot)"
+[ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null || die "the build root needs root (debootstrap, chroot)"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo -E"
 command -v debootstrap >/dev/null || die "debootstrap missing: run scripts/setup.sh"
 uri=$(mirror)
 [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}"
@@ -39,12 +41,13 @@ exec 9>"$CACHE/buildroot.lock"
 flock 9
 [ -f "$BR/.l3ns-ready" ] && { value "$BR"; exit 0; }
 t0=$(date +%s)
-rm -rf "$BR"
+$SUDO rm -rf "$BR"
 log "making the Debian 13 build root in $BR (from $uri; about a minute)"
-debootstrap --variant=minbase trixie "$BR" "$uri" >"$CACHE/buildroot.log" 2>&1 ||
+$SUDO debootstrap --variant=minbase trixie "$BR" "$uri" >"$CACHE/buildroot.log" 2>&1 ||
 	{ tail -20 "$CACHE/buildroot.log"; die "debootstrap failed (log: $CACHE/buildroot.log)"; }
-printf 'deb %s trixie main\ndeb %s trixie-backports main\n' "$uri" "$uri" >"$BR/etc/apt/sources.list"
-cp /etc/resolv.conf "$BR/etc/resolv.conf" 2>/dev/null || true
+printf 'deb %s trixie main\ndeb %s trixie-backports main\n' "$uri" "$uri" |
+	$SUDO tee "$BR/etc/apt/sources.list" >/dev/null
+$SUDO cp /etc/resolv.conf "$BR/etc/resolv.conf" 2>/dev/null || true
 t1=$(date +%s)
 inroot() { "$L3NS_ROOT/scripts/in-root.sh" "$BR" "$@"; }
 inroot "apt-get update -qq" >>"$CACHE/buildroot.log" 2>&1 || die "apt-get update in the build root failed"
@@ -62,7 +65,7 @@ inroot "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recom
 	>>"$CACHE/buildroot.log" 2>&1 || { tail -20 "$CACHE/buildroot.log"; die "package install in the build root failed"; }
 inroot "apt-get clean"
 t2=$(date +%s)
-echo "debootstrap $((t1 - t0)) s, packages $((t2 - t1)) s" >"$BR/.l3ns-times"
-touch "$BR/.l3ns-ready"
+echo "debootstrap $((t1 - t0)) s, packages $((t2 - t1)) s" | $SUDO tee "$BR/.l3ns-times" >/dev/null
+$SUDO touch "$BR/.l3ns-ready"
 log "build root ready ($(cat "$BR/.l3ns-times"))"
 value "$BR"

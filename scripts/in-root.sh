@@ -7,6 +7,8 @@
 # left behind on the machine).
 set -eu
 . "$(dirname "$0")/common.sh"
+# chroot and mount need root: a non-root caller goes through sudo.
+[ "$(id -u)" -eq 0 ] || exec sudo -E "$0" "$@"
 BR=$1
 shift
 [ -d "$BR/usr" ] || die "no build root at $BR"
