@@ -7,7 +7,7 @@
 
 use crate::ffi::{self, Rtnl};
 use crate::policy::addrtable::{AddrError, AddrKey, Owner};
-use crate::policy::bindrule::Owned;
+use crate::policy::bindrule::{takeable, Owned};
 use crate::policy::nstable::{NsView, Writer};
 use crate::policy::parse::{Dotted, TakeAddr};
 use crate::registry::State;
@@ -112,9 +112,16 @@ impl State {
     /// Gives an address the parent owns on `take.ifname` to `ns`.
     fn assign(&self, ns: &NsView, take: &TakeAddr<'_>) -> Result {
         let rtnl = Rtnl::lock();
-        let prefix_len = rtnl
+        let ifa = rtnl
             .find_ifa(take.ifname.device, take.ifname.label, take.addr)
             .map_err(|e| refuse("address assignment: device/address lookup", e))?;
+        let prefix_len = ifa.prefix_len;
+        if !takeable(take.addr, prefix_len, ifa.loopback) {
+            return Err(refuse(
+                "address assignment: not a unicast host address of a non-loopback device",
+                EADDRNOTAVAIL,
+            ));
+        }
         let (_guard, w) = self.lock();
         // An address of a namespace that ended is free now, reaper or not.
         self.reap_locked(&w);

@@ -263,7 +263,7 @@ impl Rtnl {
         dev: &[u8],
         label: Option<&[u8]>,
         addr: u32,
-    ) -> Result<u8, Error> {
+    ) -> Result<Ifa, Error> {
         let mut d = [0u8; 17];
         let mut l = [0u8; 17];
         d.get_mut(..dev.len()).ok_or(EINVAL)?.copy_from_slice(dev);
@@ -281,13 +281,26 @@ impl Rtnl {
         } else {
             core::ptr::null()
         };
-        // SAFETY: RTNL is held (we are the guard); both strings are NUL-terminated and outlive the call.
-        let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr) };
+        let mut loopback = false;
+        // SAFETY: RTNL is held (we are the guard); both strings are NUL-terminated and outlive the
+        // call, and `loopback` is valid for writes.
+        let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr, &mut loopback) };
         if r < 0 {
             return Err(Error::from_errno(r));
         }
-        u8::try_from(r).map_err(|_| EINVAL)
+        Ok(Ifa {
+            prefix_len: u8::try_from(r).map_err(|_| EINVAL)?,
+            loopback,
+        })
     }
+}
+
+/// What `Rtnl::find_ifa` found.
+pub(crate) struct Ifa {
+    /// The address's prefix length.
+    pub(crate) prefix_len: u8,
+    /// Whether its device is a loopback device.
+    pub(crate) loopback: bool,
 }
 
 impl Drop for Rtnl {

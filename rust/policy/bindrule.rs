@@ -31,6 +31,22 @@ pub struct Owned {
     pub prefix_len: u8,
 }
 
+/// Whether a child may own `addr` (with its prefix length, on a device
+/// that is or is not a loopback device): only a unicast host address --
+/// never 0.0.0.0/8, 127.0.0.0/8, multicast or 240.0.0.0/4, the limited
+/// broadcast, its subnet's network or broadcast address, nor any address of
+/// a loopback device (taking 127.0.0.1 would leave the parent without it).
+pub fn takeable(addr: u32, prefix_len: u8, on_loopback: bool) -> bool {
+    let own = Owned { addr, prefix_len };
+    let first = addr >> 24;
+    !on_loopback
+        && first != 0
+        && !is_loopback(addr)
+        && first < 224
+        && own.network() != Some(addr)
+        && own.broadcast() != Some(addr)
+}
+
 /// `0.0.0.0`.
 pub const INADDR_ANY: u32 = 0;
 /// `255.255.255.255`.

@@ -114,3 +114,29 @@ fn members_share_every_port_but_their_own_addresses() {
         "IPv6-only :: never sees IPv4"
     );
 }
+
+#[test]
+fn only_unicast_host_addresses_of_real_devices_are_takeable() {
+    let a = |x: [u8; 4]| u32::from_be_bytes(x);
+    assert!(takeable(a([10, 0, 0, 2]), 24, false));
+    assert!(
+        takeable(a([10, 0, 0, 1]), 32, false),
+        "a /32 has no network address"
+    );
+    assert!(takeable(a([10, 0, 0, 0]), 31, false), "nor a /31");
+    assert!(!takeable(a([10, 0, 0, 2]), 24, true), "loopback device");
+    assert!(!takeable(a([127, 0, 0, 1]), 8, false));
+    assert!(!takeable(a([127, 5, 0, 1]), 24, false));
+    assert!(!takeable(a([0, 1, 2, 3]), 8, false));
+    assert!(!takeable(a([224, 0, 0, 251]), 32, false));
+    assert!(!takeable(a([239, 1, 1, 1]), 24, false));
+    assert!(!takeable(a([240, 0, 0, 1]), 8, false));
+    assert!(!takeable(u32::MAX, 32, false));
+    assert!(!takeable(a([10, 0, 0, 0]), 24, false), "network address");
+    assert!(!takeable(a([10, 0, 0, 255]), 24, false), "subnet broadcast");
+    assert!(
+        !takeable(a([10, 0, 1, 255]), 23, false),
+        "subnet broadcast of a /23"
+    );
+    assert!(takeable(a([10, 0, 0, 255]), 23, false), "inside a /23");
+}

@@ -343,7 +343,7 @@ void l3ns_c_inetaddr_unregister(void)
 void l3ns_c_rtnl_lock(void) { rtnl_lock(); }
 void l3ns_c_rtnl_unlock(void) { rtnl_unlock(); }
 
-int l3ns_c_find_ifa(const char *devname, const char *label, u32 addr)
+int l3ns_c_find_ifa(const char *devname, const char *label, u32 addr, bool *loopback)
 {
 	struct net *net = current->nsproxy->net_ns;
 	struct net_device *dev;
@@ -354,6 +354,7 @@ int l3ns_c_find_ifa(const char *devname, const char *label, u32 addr)
 	dev = __dev_get_by_name(net, devname);
 	if (!dev)
 		return -ENODEV;
+	*loopback = dev->flags & IFF_LOOPBACK;
 	in_dev = __in_dev_get_rtnl(dev);
 	if (!in_dev)
 		return -EADDRNOTAVAIL;

@@ -183,12 +183,13 @@ int l3ns_c_inetaddr_register(void *data);
 void l3ns_c_inetaddr_unregister(void);
 
 /* RTNL, and finding an ifa of the caller's netns under it:
- * returns the prefix length, -ENODEV or -EADDRNOTAVAIL. `label` may be NULL
- * (any label of the device); both strings are NUL-terminated.
+ * returns the prefix length, -ENODEV or -EADDRNOTAVAIL, and in *loopback
+ * whether the device is a loopback device. `label` may be NULL (any label
+ * of the device); both strings are NUL-terminated.
  */
 void l3ns_c_rtnl_lock(void);
 void l3ns_c_rtnl_unlock(void);
-int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr);
+int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr, bool *loopback);
 
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
  * pointer handed to l3ns_rs_connect_check)? RCU read side, any context.

@@ -11,6 +11,15 @@ dmesg | grep -q "10.0.0.2/24 now owned by L3 namespace $id" || fail "no ownershi
 wait_for sh -c "dmesg | grep -q 'L3 namespace $id released: no members or open sockets left; 2 address(es) returned to net_ns'" ||
 	fail "no release line naming the returned addresses"
 dmesg | grep "L3 namespace $id released"
+# Only unicast host addresses of non-loopback devices can be taken.
+ip addr add 10.0.0.255/24 dev eth0 || fail "could not add 10.0.0.255"
+out=$(member "
+	echo lo127 \$(l3ns-probe write $D/info 'lo 127.0.0.1')
+	echo bcast \$(l3ns-probe write $D/info 'eth0 10.0.0.255')")
+ip addr del 10.0.0.255/24 dev eth0
+expect "the loopback device's 127.0.0.1" "errno EADDRNOTAVAIL" "$(echo "$out" | sed -n 's/^lo127 //p')"
+expect "a subnet's broadcast address" "errno EADDRNOTAVAIL" "$(echo "$out" | sed -n 's/^bcast //p')"
+expect "127.0.0.1 still works for the parent" "ok 127.0.0.1" "$(l3ns-probe connect udp 127.0.0.1 9)"
 out=$(member "
 	echo nodev \$(l3ns-probe write $D/info 'nosuch0 10.0.0.2')
 	echo notondev \$(l3ns-probe write $D/info 'eth0 10.9.9.9')
