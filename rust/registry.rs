@@ -110,18 +110,19 @@ impl State {
 
     /// The slot of the live L3 namespace `task` belongs to.
     pub(crate) fn task_slot(&self, task: TaskId) -> Option<usize> {
-        TaskTags::get(task)
-            .and_then(index_of)
-            .filter(|&i| self.table.is_live(i))
+        self.live_slot_of(TaskTags::get(task))
     }
 
     /// The slot of the live L3 namespace socket `sk` belongs to. A socket
     /// of an ended namespace (an orphan finishing) is the parent's, like the
     /// addresses it uses.
     pub(crate) fn sock_slot(&self, sk: SockId) -> Option<usize> {
-        SockTags::get(sk)
-            .and_then(index_of)
-            .filter(|&i| self.table.is_live(i))
+        self.live_slot_of(SockTags::get(sk))
+    }
+
+    /// The slot `tag` names, if that namespace is live.
+    fn live_slot_of(&self, tag: Option<u32>) -> Option<usize> {
+        tag.and_then(index_of).filter(|&i| self.table.is_live(i))
     }
 
     /// Creates an L3 namespace under the L2 namespace `parent_net` and makes
@@ -138,7 +139,9 @@ impl State {
             .and_then(|tag| TaskTags::set(task, tag));
         if let Err(e) = tagged {
             self.table.member_put(ns.index);
-            self.table.reap_ended(&w, |_| {});
+            // Through the full reap: a namespace that ended meanwhile on
+            // another CPU must get its addresses returned and tags purged.
+            self.reap_locked(&w);
             return Err(e);
         }
         Ok(ns)

@@ -282,8 +282,8 @@ impl Rtnl {
             core::ptr::null()
         };
         let mut loopback = false;
-        // SAFETY: RTNL is held (we are the guard); both strings are NUL-terminated and outlive the
-        // call, and `loopback` is valid for writes.
+        // Both strings are NUL-terminated; they and `loopback` outlive the call.
+        // SAFETY: RTNL is held (we are the guard), and every pointer is valid for the call.
         let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr, &mut loopback) };
         if r < 0 {
             return Err(Error::from_errno(r));
