@@ -5,6 +5,7 @@
 #   make run        boot Debian's stock 7.3 kernel in QEMU with l3ns loaded, show it working
 #   make test       host tests, lints, KUnit, every scenario on both kernels;
 #                   ends with "N passed, N failed"
+#   make test-debug every scenario on a KASAN/UBSAN/kmemleak/lockdep kernel (own target, slow)
 #   make bench      per-packet / per-syscall costs in the guest
 #   make install    on a Debian 13 host running 7.3.4+deb13-amd64: build and install l3ns.ko
 #   make -s kernel-image | stock-image | stock-module | stock-modules
@@ -15,7 +16,7 @@ SHELL := /bin/bash
 ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
 .PHONY: all setup kernel-image stock-image stock-module stock-modules module run test bench \
-	install host-test clean
+	install host-test clean test-debug
 
 all: module
 
@@ -42,6 +43,11 @@ run: setup
 
 test: setup
 	@$(ROOT)/scripts/test.sh
+
+# Not in `make test`: builds a second (KASAN/UBSAN/kmemleak) kernel once and
+# runs every scenario on it under TCG.
+test-debug: setup
+	@$(ROOT)/scripts/test-debug.sh
 
 bench: setup
 	@L3NS_ICOUNT=1 $(ROOT)/scripts/run.sh bench test

@@ -107,8 +107,11 @@ pub(crate) struct InfoView<'a> {
     pub(crate) local_in_rejects: u64,
     /// Module-wide: hidden ports held for members' wildcard binds.
     pub(crate) hidden_ports: usize,
-    /// Module-wide: probe hits lost to empty kretprobe instance pools.
+    /// Module-wide: checks that did not run (kprobe misses, ftrace
+    /// callbacks refused by the recursion guard).
     pub(crate) probe_misses: u64,
+    /// Module-wide: opens for writing refused to members (open guard).
+    pub(crate) refused_opens: u64,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -207,6 +210,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "local_in_rejects: {}", v.local_in_rejects)?;
     writeln!(out, "hidden_ports: {}", v.hidden_ports)?;
     writeln!(out, "probe_misses: {}", v.probe_misses)?;
+    writeln!(out, "refused_opens: {}", v.refused_opens)?;
     Ok(())
 }
 
@@ -267,6 +271,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         local_in_rejects: state.rejected.load(Ordering::Relaxed),
         hidden_ports: state.ports.len(),
         probe_misses: ffi::probes_missed(),
+        refused_opens: state.refused_opens.load(Ordering::Relaxed),
     };
     format_info(&view, buf)
 }

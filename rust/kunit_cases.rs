@@ -140,6 +140,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
         local_in_rejects: 8,
         hidden_ports: 9,
         probe_misses: 0,
+        refused_opens: 3,
     };
     let Ok(n) = format_info(&v, &mut buf) else {
         return line!() as c_int;
@@ -149,7 +150,7 @@ extern "C" fn l3ns_kunit_info_format() -> c_int {
     let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
     check!(buf[..n].windows(ports.len()).any(|w| w == ports));
     check!(buf[..n].ends_with(
-        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\n"
+        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\n"
     ));
     let v2 = InfoView { l3: None, ..v };
     let Ok(n) = format_info(&v2, &mut buf) else {

@@ -46,7 +46,8 @@ mod policy {
 }
 
 use ffi::{
-    AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
+    AddrNotifier, DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes,
+    Visibility,
 };
 use registry::State;
 
@@ -69,6 +70,7 @@ struct L3ns {
     _addrs: AddrNotifier,
     _routes: RouteProbes,
     _visibility: Visibility,
+    _guard: FileGuard,
     _socks: SockProbes,
     _probes: TaskProbes,
     _reaper: Reaper,
@@ -87,6 +89,7 @@ impl kernel::Module for L3ns {
         let addrs = AddrNotifier::register(&state)?;
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
+        let guard = FileGuard::register(&state)?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
@@ -102,6 +105,7 @@ impl kernel::Module for L3ns {
             _addrs: addrs,
             _routes: routes,
             _visibility: visibility,
+            _guard: guard,
             _socks: socks,
             _probes: probes,
             _reaper: reaper,

@@ -38,6 +38,8 @@ pub(crate) struct State {
     pub(crate) steered: AtomicU64,
     /// Packets LOCAL_IN rejected (RST / port unreachable).
     pub(crate) rejected: AtomicU64,
+    /// Opens for writing the open guard refused to members.
+    pub(crate) refused_opens: AtomicU64,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
@@ -50,7 +52,7 @@ pub(crate) struct State {
 /// Set in a socket tag once userspace has closed the socket: it no longer
 /// keeps its namespace alive, but (an orphaned TCP connection finishing)
 /// still sends as the namespace's until it is freed or the namespace ends.
-pub(crate) const CLOSED: u32 = 1 << 31;
+pub(crate) const CLOSED: u32 = crate::ffi::TAG_CLOSED;
 
 /// The tag a task or socket of slot `index` carries.
 pub(crate) fn tag_of(index: usize) -> Option<u32> {
@@ -78,6 +80,7 @@ impl State {
             dropped_delivery: AtomicU64::new(0),
             steered: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
+            refused_opens: AtomicU64::new(0),
             writer <- new_mutex!(()),
             reserver <- new_spinlock!(()),
         })

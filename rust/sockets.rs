@@ -12,8 +12,11 @@ use crate::policy::bindrule::{
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
-use crate::policy::privilege::{member_may_use_cap, member_socket, SocketVerdict};
+use crate::policy::privilege::{
+    member_may_open_for_write, member_may_use_cap, member_socket, OpenKind, SocketVerdict,
+};
 use crate::registry::{index_of, State, CLOSED};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 /// Displays a bind address for logs.
@@ -261,6 +264,27 @@ impl State {
             );
         }
         Err(EPERM)
+    }
+
+    /// The open guard: the current task opens a file of `kind` for writing.
+    pub(crate) fn file_open_check(&self, kind: OpenKind) -> Result {
+        if member_may_open_for_write(kind) {
+            return Ok(());
+        }
+        let Some(index) = self.task_slot(ffi::current_task()) else {
+            return Ok(());
+        };
+        self.refused_opens.fetch_add(1, Ordering::Relaxed);
+        let id = self.refused(index);
+        if ffi::log_ratelimit() {
+            pr_info!(
+                "open for writing of a {:?} file refused to pid {} in L3 namespace {} (EACCES)\n",
+                kind,
+                ffi::current_pid(),
+                id
+            );
+        }
+        Err(EACCES)
     }
 
     /// `security_socket_create()` for a user socket of the current task.

@@ -33,5 +33,10 @@ if [ ! -f "$OUT/bindings_generated.rs" ] || [ "$HDR" -nt "$OUT/bindings_generate
 		-o "$OUT/bindings_generated.rs.tmp" -- $cflags -DMODULE) || die "bindgen failed"
 	mv "$OUT/bindings_generated.rs.tmp" "$OUT/bindings_generated.rs"
 fi
+# The compiler: the kernel's own gcc, or for a clang-built tree (the debug
+# kernel) the LLVM toolchain kernel.sh recorded.
+tools="CC=$cc"
+[ -f "$KDIR/.l3ns-makevars" ] && tools=$(cat "$KDIR/.l3ns-makevars")
 # rust/ffi/mod.rs includes $L3NS_OUT/bindings_generated.rs.
-L3NS_OUT=$OUT make -s -C "$KDIR" M="$ROOT" MO="$OUT" CC="$cc" ${L3NS_CLIPPY:+CLIPPY=1} modules
+# shellcheck disable=SC2086
+L3NS_OUT=$OUT make -s -C "$KDIR" M="$ROOT" MO="$OUT" $tools ${L3NS_CLIPPY:+CLIPPY=1} modules

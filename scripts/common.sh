@@ -10,6 +10,9 @@ STOCK_PKGVER=7.3.4-1~bpo13+1
 # The compiler the stock kernel was built with (its CONFIG_CC_VERSION_TEXT),
 # used for the test kernel and both module builds too (in the build root).
 KCC=x86_64-linux-gnu-gcc-14
+# The debug kernel (make test-debug) only: Debian's clang/LLVM 19, the LLVM
+# Debian's rustc 1.85 is built on (Rust with KASAN needs a clang kernel).
+DEBUG_LLVM=-19
 CACHE=${L3NS_CACHE:-$HOME/.cache/l3ns}
 log() { echo "l3ns: $*" >&2; }
 die() { echo "l3ns: error: $*" >&2; exit 1; }
@@ -27,4 +30,16 @@ value() { printf '%s\n' "$1" >&3; }
 inroot() {
 	[ -n "${L3NS_BR:-}" ] || L3NS_BR=$("$L3NS_ROOT/scripts/buildroot.sh")
 	"$L3NS_ROOT/scripts/in-root.sh" "$L3NS_BR" "$@"
+}
+
+# llvm_in_root: adds clang-$DEBUG_LLVM, lld and llvm to the build root, once
+# (make test-debug only; the build root `make test` uses stays as it is).
+llvm_in_root() {
+	[ -n "${L3NS_BR:-}" ] || L3NS_BR=$("$L3NS_ROOT/scripts/buildroot.sh")
+	[ -f "$L3NS_BR/.l3ns-llvm$DEBUG_LLVM" ] && return 0
+	log "adding clang$DEBUG_LLVM, lld and llvm to the build root (make test-debug)"
+	inroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends clang$DEBUG_LLVM lld$DEBUG_LLVM llvm$DEBUG_LLVM && apt-get clean" \
+		>>"$CACHE/buildroot.log" 2>&1 || die "installing clang$DEBUG_LLVM in the build root failed"
+	inroot "touch /.l3ns-llvm$DEBUG_LLVM"
 }

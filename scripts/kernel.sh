@@ -6,14 +6,27 @@
 # stock kernel's compiler. Cached in
 # $CACHE/linux-<package version>-<config hash>; a second run rebuilds nothing.
 # Prints the kernel tree directory (`dir`) or the bzImage path (`image`).
+#   kernel.sh [dir|image] [test|debug]
+# `debug` (make test-debug) adds scripts/kernel-debug.config (KASAN, UBSAN,
+# kmemleak, DEBUG_NET, refcount tracking) and is built with Debian's
+# clang-19/LLVM 19 (the LLVM of Debian's rustc 1.85): Kconfig allows Rust
+# with KASAN only when the kernel is compiled by clang.
 set -eu
 . "$(dirname "$0")/common.sh"
 value_output
 
 what=${1:-image}
+flavour=${2:-test}
 ver=$(echo "$STOCK_PKGVER" | tr -c 'A-Za-z0-9.\n-' _)
-hash=$( { cat "$L3NS_ROOT/scripts/kernel.config"; echo "$KCC"; } | sha256sum | cut -c1-12)
-KDIR=$CACHE/linux-$KVER-$ver-$hash
+case $flavour in
+test) CONFIGS=$L3NS_ROOT/scripts/kernel.config MAKEVARS="CC=$KCC" key=$KCC name=linux-$KVER-$ver ;;
+debug) CONFIGS="$L3NS_ROOT/scripts/kernel.config $L3NS_ROOT/scripts/kernel-debug.config"
+	MAKEVARS="LLVM=$DEBUG_LLVM" key=$MAKEVARS name=linux-$KVER-$ver-debug ;;
+*) die "usage: kernel.sh [dir|image] [test|debug]" ;;
+esac
+# shellcheck disable=SC2086
+hash=$( { cat $CONFIGS; echo "$key"; } | sha256sum | cut -c1-12)
+KDIR=$CACHE/$name-$hash
 
 build() {
 	mkdir -p "$CACHE"
@@ -22,6 +35,7 @@ build() {
 	[ -f "$KDIR/.l3ns-built" ] && return 0
 	start=$(date +%s)
 	L3NS_BR=$("$L3NS_ROOT/scripts/buildroot.sh")
+	[ "$flavour" = debug ] && llvm_in_root
 	tar=$L3NS_BR/usr/src/linux-source-$KVER.tar.xz
 	[ -f "$tar" ] || die "$tar missing from the build root"
 	if [ ! -f "$KDIR/Makefile" ]; then
@@ -30,23 +44,29 @@ build() {
 		tar -C "$KDIR.tmp" --strip-components=1 -xf "$tar"
 		rm -rf "$KDIR" && mv "$KDIR.tmp" "$KDIR"
 	fi
-	opts=$(grep -v '^#' "$L3NS_ROOT/scripts/kernel.config" | tr '\n' ' ')
-	inroot "cd '$KDIR' && make -s CC=$KCC tinyconfig && ./scripts/config $opts &&
-		make -s CC=$KCC olddefconfig" || die "kernel configuration failed"
-	grep -v '^#' "$L3NS_ROOT/scripts/kernel.config" | while read -r flag sym; do
+	# shellcheck disable=SC2086
+	opts=$(cat $CONFIGS | grep -v '^#' | tr '\n' ' ')
+	inroot "cd '$KDIR' && make -s $MAKEVARS tinyconfig && ./scripts/config $opts &&
+		make -s $MAKEVARS olddefconfig" || die "kernel configuration failed"
+	# The last word on a symbol wins (kernel-debug.config may undo one).
+	# shellcheck disable=SC2086
+	cat $CONFIGS | grep -v '^#' | awk 'NF == 2 { last[$2] = $1; order[++n] = $2 }
+		END { for (i = 1; i <= n; i++) if (!seen[order[i]]++) print last[order[i]], order[i] }' |
+	while read -r flag sym; do
 		[ -n "${flag:-}" ] || continue
 		case $flag in
 		-e) grep -q "^CONFIG_$sym=y" "$KDIR/.config" || die "CONFIG_$sym did not survive olddefconfig" ;;
 		-d) ! grep -q "^CONFIG_$sym=y" "$KDIR/.config" || die "CONFIG_$sym is still set" ;;
 		esac
 	done
-	inroot "cd '$KDIR' && make -s CC=$KCC rustavailable" || die "Rust toolchain not usable by the kernel"
-	log "building the test kernel in $KDIR (about 10 minutes on 2 cores)"
-	inroot "cd '$KDIR' && make CC=$KCC -j$(nproc)" >"$KDIR/build.log" 2>&1 ||
+	inroot "cd '$KDIR' && make -s $MAKEVARS rustavailable" || die "Rust toolchain not usable by the kernel"
+	log "building the $flavour kernel in $KDIR (10-25 minutes on 2 cores)"
+	inroot "cd '$KDIR' && make $MAKEVARS -j$(nproc)" >"$KDIR/build.log" 2>&1 ||
 		{ tail -40 "$KDIR/build.log"; die "kernel build failed (log: $KDIR/build.log)"; }
 	echo "$(( $(date +%s) - start ))" >"$KDIR/.l3ns-build-seconds"
+	[ "$flavour" = test ] || echo "$MAKEVARS" >"$KDIR/.l3ns-makevars"
 	touch "$KDIR/.l3ns-built"
-	log "test kernel built in $(cat "$KDIR/.l3ns-build-seconds") s"
+	log "$flavour kernel built in $(cat "$KDIR/.l3ns-build-seconds") s"
 }
 
 [ -f "$KDIR/.l3ns-built" ] || build

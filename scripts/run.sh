@@ -7,6 +7,7 @@
 #   run.sh test  [test|stock]  KUnit (test kernel) + scenarios; console log in
 #                              build/console-<kernel>.log
 #   run.sh bench [test|stock]  benchmarks
+#   run.sh test debug          the scenarios on the debug kernel (make test-debug)
 set -eu
 . "$(dirname "$0")/common.sh"
 mode=${1:-demo}
@@ -14,7 +15,8 @@ which=${2:-$([ "$mode" = demo ] && echo stock || echo test)}
 case $which in
 test) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image) MEM=768 ;;
 stock) IMAGE=$("$L3NS_ROOT/scripts/stock.sh" image) MEM=1024 ;;
-*) die "usage: run.sh demo|test|bench [test|stock]" ;;
+debug) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image debug) MEM=2048 ;;	# KASAN shadow
+*) die "usage: run.sh demo|test|bench [test|stock|debug]" ;;
 esac
 INITRD=$("$L3NS_ROOT/scripts/initramfs.sh" "$which")
 tty=0
@@ -33,4 +35,5 @@ if [ $tty = 1 ]; then
 fi
 mkdir -p "$L3NS_ROOT/build"
 LOG=$L3NS_ROOT/build/console-$which.log
+[ "$which" = debug ] && : "${L3NS_QEMU_TIMEOUT:=3600}"
 timeout "${L3NS_QEMU_TIMEOUT:-900}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$LOG"

@@ -8,11 +8,11 @@
 set -u
 . "$(dirname "$0")/common.sh"
 cd "$L3NS_ROOT"
-mkdir -p build
+mkdir -p build && : >build/failures.txt
 t0=$(date +%s)
 pass=0 fail=0
 count() { # NAME OK: one check
-	if [ "$2" = 0 ]; then pass=$((pass + 1)); log "$1: PASS"; else fail=$((fail + 1)); log "$1: FAIL"; fi
+	if [ "$2" = 0 ]; then pass=$((pass + 1)); log "$1: PASS"; else fail=$((fail + 1)); log "$1: FAIL"; echo "$1" >>build/failures.txt; fi
 }
 
 # 1. Set-up and builds: the build root, both kernels, both modules (the
@@ -67,6 +67,11 @@ scenarios() { # KERNEL CONSOLE
 		else
 			sf=$((sf + 1)); echo "  scenario $1/$name: FAIL"
 			sed -n "/^L3NS-SCENARIO-START $name\$/,/^L3NS-SCENARIO $name /p" "$2" | tail -40
+			# One line per failure for the end of the output (CI shows its tail).
+			why=$(sed -n "/^L3NS-SCENARIO-START $name\$/,/^L3NS-SCENARIO $name /p" "$2" |
+				grep -m1 -E 'FAIL: ' | sed 's/^ *| *//' | cut -c1-200)
+			grep -q "^L3NS-SCENARIO-START $name\$" "$2" || why="never ran (the guest stopped earlier)"
+			echo "$1/$name: ${why:-failed (see its output above)}" >>build/failures.txt
 		fi
 	done
 	pass=$((pass + sp)); fail=$((fail + sf))
@@ -108,6 +113,15 @@ for k in test stock; do
 	fi
 	scenarios $k $console
 done
+# The reasons again, last, with any kernel oops: CI keeps only the tail.
+if [ -s build/failures.txt ]; then
+	log "failures:"
+	sed 's/^/  /' build/failures.txt >&2
+	for k in test stock; do
+		grep -m1 -A12 -E 'Kernel panic|BUG: |Oops|WARNING: |Call Trace' build/console-$k.log |
+			sed "s/^/  $k console: /" | cut -c1-200 >&2 || true
+	done
+fi
 log "times: set-up and kernels $((t1 - t0)) s, host tests + modules + lints $((t2 - t1)) s, QEMU $(( $(date +%s) - t2 )) s, total $(( $(date +%s) - t0 )) s"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

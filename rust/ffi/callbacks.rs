@@ -11,6 +11,7 @@
 
 use super::{bindings, proto_of, BindSock, NewTask, SockId, TaskId};
 use crate::policy::bindrule::BindAddr;
+use crate::policy::privilege::OpenKind;
 use crate::{control, registry::State};
 use core::marker::PhantomData;
 use kernel::error::from_result;
@@ -96,6 +97,17 @@ unsafe extern "C" fn l3ns_rs_capable_check(data: *mut c_void, cap: i32) -> i32 {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     from_result(|| state.capable_check(cap).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Called by the open guard for a file opened for writing, `data` as for
+/// [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_file_open_check(data: *mut c_void, kind: u32) -> i32 {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    from_result(|| state.file_open_check(OpenKind::from_raw(kind)).map(|()| 0))
 }
 
 /// # Safety

@@ -15,7 +15,8 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    AddrNotifier, DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
+    AddrNotifier, DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes,
+    Visibility,
 };
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
@@ -34,6 +35,9 @@ pub(crate) use tags::SockId;
 mod bindings {
     include!(concat!(env!("L3NS_OUT"), "/bindings_generated.rs"));
 }
+
+/// The bit the shim's `L3NS_TAG_CLOSED` sets in a closed socket's tag.
+pub(crate) const TAG_CLOSED: u32 = bindings::L3NS_TAG_CLOSED;
 
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;

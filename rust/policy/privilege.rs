@@ -72,6 +72,43 @@ pub fn member_socket(family: i32, kind: i32, protocol: i32) -> SocketVerdict {
     }
 }
 
+/// A file a task opens for writing, as the open guard classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenKind {
+    /// Anything not guarded.
+    Other,
+    /// `net_ns/start` and `net_ns/info`: the patch's workflow.
+    Own,
+    /// A sysctl under `/proc/sys` (the shared stack's `net.*`, and
+    /// `kernel.ftrace_enabled`, `kernel.core_pattern`, `kernel.modprobe`).
+    Sysctl,
+    /// Any other debugfs file, any tracefs file (`kprobes/enabled`).
+    Tracing,
+    /// A module parameter under `/sys/module/*/parameters`.
+    ModParam,
+}
+
+impl OpenKind {
+    /// From the shim's `enum l3ns_open_kind`; an unknown value is guarded.
+    pub fn from_raw(kind: u32) -> Self {
+        match kind {
+            0 => OpenKind::Other,
+            1 => OpenKind::Own,
+            2 => OpenKind::Sysctl,
+            4 => OpenKind::ModParam,
+            _ => OpenKind::Tracing,
+        }
+    }
+}
+
+/// May a member task open a file of `kind` for writing? Root owns these
+/// files (DAC alone guards them, no capability): writing them would switch
+/// l3ns off (`kprobes/enabled`, `ftrace_enabled`), change the parent's
+/// stack (`net.ipv4.*`) or run code outside the namespace (`core_pattern`).
+pub fn member_may_open_for_write(kind: OpenKind) -> bool {
+    matches!(kind, OpenKind::Other | OpenKind::Own)
+}
+
 #[cfg(test)]
 #[path = "privilege_tests.rs"]
 mod tests;

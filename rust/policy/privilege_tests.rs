@@ -56,3 +56,22 @@ fn members_lose_net_and_sys_admin_and_packet_sockets() {
         );
     }
 }
+
+#[test]
+fn members_write_no_guarded_file() {
+    assert!(member_may_open_for_write(OpenKind::Other));
+    assert!(member_may_open_for_write(OpenKind::Own));
+    for kind in [OpenKind::Sysctl, OpenKind::Tracing, OpenKind::ModParam] {
+        assert!(!member_may_open_for_write(kind), "{kind:?}");
+    }
+}
+
+#[test]
+fn unknown_open_kinds_are_guarded() {
+    assert_eq!(OpenKind::from_raw(0), OpenKind::Other);
+    assert_eq!(OpenKind::from_raw(1), OpenKind::Own);
+    assert_eq!(OpenKind::from_raw(2), OpenKind::Sysctl);
+    assert_eq!(OpenKind::from_raw(3), OpenKind::Tracing);
+    assert_eq!(OpenKind::from_raw(4), OpenKind::ModParam);
+    assert_eq!(OpenKind::from_raw(99), OpenKind::Tracing);
+}

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "l3ns_hooks.h"
 #include "l3ns_shim.h"
 
 /* ---- debugfs: net_ns/{start,info} ---------------------------------------- */
@@ -104,6 +105,12 @@ static const struct file_operations read_fops = {
 	.llseek = seq_lseek,
 	.release = single_release,
 };
+
+bool l3ns_debugfs_member_file(const struct inode *inode)
+{
+	return inode->i_private == &l3ns_files[L3NS_FILE_START] ||
+	       inode->i_private == &l3ns_files[L3NS_FILE_INFO];
+}
 
 int l3ns_c_debugfs_create(void *data)
 {

@@ -9,125 +9,75 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inetdevice.h>
-#include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/inet_common.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
-#include "l3ns_kprobes.h"
+#include "l3ns_hooks.h"
+#include "l3ns_redirect.h"
 #include "l3ns_shim.h"
 
 static void *l3ns_sock_data;
 
 L3NS_PROBED(security_socket_post_create, int (*)(struct socket *, int, int, int, int));
-L3NS_PROBED(security_socket_bind, int (*)(struct socket *, struct sockaddr *, int));
+L3NS_PROBED(inet_bind, int (*)(struct socket *, struct sockaddr_unsized *, int));
+L3NS_PROBED(inet6_bind, int (*)(struct socket *, struct sockaddr_unsized *, int));
 L3NS_PROBED(security_capable, int (*)(const struct cred *, struct user_namespace *, int,
 				      unsigned int));
 L3NS_PROBED(security_socket_create, int (*)(int, int, int, int));
 L3NS_PROBED(security_sk_clone, void (*)(const struct sock *, struct sock *));
 L3NS_PROBED(security_sk_free, void (*)(struct sock *));
 
-int l3ns_forced_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-
-	if (k->ret && regs_return_value(regs) == 0)
-		regs_set_return_value(regs, k->ret);
-	return 0;
-}
-
-int l3ns_probes_register(const char *what, struct kprobe **kps, int nkps,
-			 struct kretprobe **krps, int nkrps)
-{
-	int i, err;
-
-	for (i = 0; i < nkps; i++) {
-		kps[i]->addr = NULL;
-		kps[i]->flags = 0;
-	}
-	for (i = 0; i < nkrps; i++) {
-		krps[i]->kp.addr = NULL;
-		krps[i]->kp.flags = 0;
-	}
-	/* Plain kprobes first: the sk_free remover is in place before any
-	 * tag can be added by a kretprobe.
-	 */
-	err = register_kprobes(kps, nkps);
-	if (err)
-		goto fail;
-	err = register_kretprobes(krps, nkrps);
-	if (err) {
-		unregister_kprobes(kps, nkps);
-		goto fail;
-	}
-	return 0;
-fail:
-	pr_err("%s probes: registration failed (%d)\n", what, err);
-	return err;
-}
-
-unsigned long l3ns_probes_missed(struct kretprobe **krps, int nkrps)
-{
-	unsigned long n = 0;
-	int i;
-
-	for (i = 0; i < nkrps; i++)
-		n += READ_ONCE(krps[i]->nmissed);
-	return n;
-}
-
-void l3ns_probes_unregister(struct kprobe **kps, int nkps,
-			    struct kretprobe **krps, int nkrps)
-{
-	unregister_kretprobes(krps, nkrps);
-	unregister_kprobes(kps, nkps);
-}
-
 /* ---- socket creation: tag, or fail socket(2) ---------------------------- */
 
-static int post_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace post_create_cb(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	int kern = (int)regs_get_kernel_argument(regs, 4);
+	struct socket *sock = (struct socket *)ftrace_regs_get_argument(fregs, 0);
+	int kern = (int)ftrace_regs_get_argument(fregs, 4);
+	int bit = l3ns_redirect_enter(ip, parent_ip), err = 0;
 
-	k->ret = 0;
+	if (bit < 0)
+		return;
 	if (!kern && sock && sock->sk)
-		k->ret = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
-	return k->ret ? 0 : 1;	/* 1: no return probe needed */
+		err = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
+	if (err)
+		l3ns_redirect_refuse(fregs, err);
+	l3ns_redirect_exit(bit);
 }
 
-static struct kretprobe post_create_krp = {
-	.kp.symbol_name = "security_socket_post_create",
-	.entry_handler = post_create_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 64,
-};
-
-/* ---- bind(): veto ------------------------------------------------------- */
+/* ---- bind(): veto and rewrite ------------------------------------------- */
 
 void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr)
 {
-	if (sa->sa_family == AF_INET)
-		((struct sockaddr_in *)sa)->sin_addr.s_addr = htonl(addr);
-	else if (sa->sa_family == AF_INET6)
+	if (sa->sa_family == AF_INET6)
 		((struct sockaddr_in6 *)sa)->sin6_addr.s6_addr32[3] = htonl(addr);
+	else	/* AF_INET, or AF_UNSPEC on an AF_INET socket */
+		((struct sockaddr_in *)sa)->sin_addr.s_addr = htonl(addr);
 }
 
-static bool classify(const struct sockaddr *sa, int len, struct l3ns_bind_req *req)
+/*
+ * What a bind() asks for, read as the socket's own family reads it, never by
+ * the caller's sa_family: an AF_INET socket (__inet_bind(), raw_bind(),
+ * ping_bind()) takes any sockaddr of sizeof(sockaddr_in) as an IPv4 one
+ * (AF_UNSPEC is 0.0.0.0; raw_bind() ignores the family), an AF_INET6 socket
+ * only AF_INET6. What the socket's own bind refuses is not ours to judge.
+ */
+static bool classify(const struct sock *sk, const struct sockaddr *sa, int len,
+		     struct l3ns_bind_req *req)
 {
-	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
+	if (sk->sk_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
 		req->kind = L3NS_BIND_V4;
 		req->v4 = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
 		return true;
 	}
-	if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
+	if (sk->sk_family == AF_INET6 && sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
 		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
 
 		if (ipv6_addr_v4mapped(a)) {
@@ -142,173 +92,219 @@ static bool classify(const struct sockaddr *sa, int len, struct l3ns_bind_req *r
 		}
 		return true;
 	}
-	return false;	/* other families, short lengths: not ours to judge */
-}
-
-/* One bind() call: the refusal to force, or the rewrite to apply. */
-struct l3ns_bind_call {
-	int ret;
-	struct sockaddr *sa;
-	const struct sock *sk;
-	u32 rewrite;
-	u16 port;
-};
-
-static int bind_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct l3ns_bind_call *b = (struct l3ns_bind_call *)ri->data;
-	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	struct sockaddr *sa = (struct sockaddr *)regs_get_kernel_argument(regs, 1);
-	int len = (int)regs_get_kernel_argument(regs, 2);
-	struct l3ns_bind_req req = {};
-
-	*b = (struct l3ns_bind_call){ .sa = sa };
-	if (!sock || !sock->sk || !sa || len < (int)sizeof(sa->sa_family))
-		return 1;
-	if (!classify(sa, len, &req))
-		return 1;
-	req.net_inum = sock_net(sock->sk)->ns.inum;
-	/* sin_port and sin6_port sit at the same offset. */
-	req.port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-	if (sock->sk->sk_protocol == IPPROTO_TCP && sock->type == SOCK_STREAM)
-		req.l4 = L3NS_L4_TCP;
-	else if (sock->sk->sk_protocol == IPPROTO_UDP && sock->type == SOCK_DGRAM)
-		req.l4 = L3NS_L4_UDP;
-	req.bound = READ_ONCE(inet_sk(sock->sk)->inet_num) != 0;
-	req.v6only = sock->sk->sk_family == AF_INET6 && ipv6_only_sock(sock->sk);
-	/* __inet_bind()'s privileged-port rule, judged on the port asked for
-	 * (a hidden port would pass it).
-	 */
-	req.needs_cap = req.port && inet_port_requires_bind_service(sock_net(sock->sk), req.port) &&
-			!l3ns_raw_capable(sock_net(sock->sk)->user_ns, CAP_NET_BIND_SERVICE);
-	b->sk = sock->sk;
-	b->ret = l3ns_rs_bind_check(l3ns_sock_data, sock->sk, &req, &b->rewrite, &b->port);
-	/* Nothing to refuse or rewrite: no return handler needed. */
-	return b->ret || b->rewrite || b->port ? 0 : 1;
+	return false;	/* the socket's own bind refuses it */
 }
 
 /*
- * After the LSMs judged the address and port the caller asked for: force
- * l3ns's refusal, or rewrite the sockaddr. It is __sys_bind_socket()'s
- * kernel copy, about to be passed to ->bind(): rewriting it changes what
- * gets bound. A bind an LSM refused gives its hidden port back.
+ * inet_bind() / inet6_bind() (every inet socket's ->bind, raw and ping
+ * included), after security_socket_bind() judged what the caller asked for:
+ * l3ns refuses, or rewrites the kernel copy of the sockaddr (private
+ * loopback, hidden port) before the original binds it, and gives a hidden
+ * port back when the original fails. A wrapper, not a return probe:
+ * nothing can skip it.
  */
-static int bind_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int notrace bind_wrap(struct socket *sock, struct sockaddr_unsized *uaddr, int len,
+			     int (*orig)(struct socket *, struct sockaddr_unsized *, int))
 {
-	struct l3ns_bind_call *b = (struct l3ns_bind_call *)ri->data;
+	struct sockaddr *sa = (struct sockaddr *)uaddr;
+	struct sock *sk = sock->sk;
+	struct l3ns_bind_req req = {};
+	u32 rewrite = 0;
+	u16 port = 0;
+	int err;
 
-	if (regs_return_value(regs) != 0) {
-		if (b->port)
-			l3ns_rs_bind_undo(l3ns_sock_data, b->sk);
-		return 0;
-	}
-	if (b->ret) {
-		regs_set_return_value(regs, b->ret);
-		return 0;
-	}
-	if (b->rewrite)
-		l3ns_sockaddr_set_v4(b->sa, b->rewrite);
-	if (b->port)
-		((struct sockaddr_in *)b->sa)->sin_port = htons(b->port);
-	return 0;
+	atomic_inc(&l3ns_wrap_inflight);
+	if (!sk || sk->sk_kern_sock || !sa || len < (int)sizeof(sa->sa_family) ||
+	    !classify(sk, sa, len, &req))
+		goto bind;
+	req.net_inum = sock_net(sk)->ns.inum;
+	/* sin_port and sin6_port sit at the same offset. */
+	req.port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sk->sk_protocol == IPPROTO_TCP && sock->type == SOCK_STREAM)
+		req.l4 = L3NS_L4_TCP;
+	else if (sk->sk_protocol == IPPROTO_UDP && sock->type == SOCK_DGRAM)
+		req.l4 = L3NS_L4_UDP;
+	req.bound = READ_ONCE(inet_sk(sk)->inet_num) != 0;
+	req.v6only = sk->sk_family == AF_INET6 && ipv6_only_sock(sk);
+	/* __inet_bind()'s privileged-port rule, judged on the port asked for
+	 * (a hidden port would pass it).
+	 */
+	req.needs_cap = req.port && inet_port_requires_bind_service(sock_net(sk), req.port) &&
+			!l3ns_raw_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE);
+	err = l3ns_rs_bind_check(l3ns_sock_data, sk, &req, &rewrite, &port);
+	if (err)
+		goto out;
+	if (rewrite)
+		l3ns_sockaddr_set_v4(sa, rewrite);
+	if (port)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+bind:
+	err = orig(sock, uaddr, len);
+	if (err && port)
+		l3ns_rs_bind_undo(l3ns_sock_data, sk);
+out:
+	atomic_dec(&l3ns_wrap_inflight);
+	return err;
 }
 
-static struct kretprobe bind_krp = {
-	.kp.symbol_name = "security_socket_bind",
-	.entry_handler = bind_entry,
-	.handler = bind_ret,
-	.data_size = sizeof(struct l3ns_bind_call),
-	.maxactive = 64,
-};
+static int notrace inet_bind_wrap(struct socket *sock, struct sockaddr_unsized *uaddr, int len)
+{
+	return bind_wrap(sock, uaddr, len, inet_bind);
+}
+static_assert(__same_type(&inet_bind_wrap, &inet_bind));
+
+static int notrace inet6_bind_wrap(struct socket *sock, struct sockaddr_unsized *uaddr, int len)
+{
+	return bind_wrap(sock, uaddr, len, inet6_bind);
+}
+static_assert(__same_type(&inet6_bind_wrap, &inet6_bind));
+
+static void notrace bind_cb(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_redirect_wrap(fregs, parent_ip, inet_bind_wrap);
+	l3ns_redirect_exit(bit);
+}
+
+static void notrace bind6_cb(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_redirect_wrap(fregs, parent_ip, inet6_bind_wrap);
+	l3ns_redirect_exit(bit);
+}
 
 /* ---- privileges of members ---------------------------------------------- */
 
-static int capable_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace capable_cb(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
+	int bit = l3ns_redirect_enter(ip, parent_ip), err;
 
-	k->ret = l3ns_rs_capable_check(l3ns_sock_data, (int)regs_get_kernel_argument(regs, 2));
-	return k->ret ? 0 : 1;
+	if (bit < 0)
+		return;
+	err = l3ns_rs_capable_check(l3ns_sock_data, (int)ftrace_regs_get_argument(fregs, 2));
+	if (err)
+		l3ns_redirect_refuse(fregs, err);
+	l3ns_redirect_exit(bit);
 }
 
-static struct kretprobe capable_krp = {
-	.kp.symbol_name = "security_capable",
-	.entry_handler = capable_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 64,
-};
-
-static int sock_create_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace sock_create_cb(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct l3ns_kret *k = (struct l3ns_kret *)ri->data;
-	int family = (int)regs_get_kernel_argument(regs, 0);
-	int type = (int)regs_get_kernel_argument(regs, 1);
-	int protocol = (int)regs_get_kernel_argument(regs, 2);
-	int kern = (int)regs_get_kernel_argument(regs, 3);
+	int family = (int)ftrace_regs_get_argument(fregs, 0);
+	int type = (int)ftrace_regs_get_argument(fregs, 1);
+	int protocol = (int)ftrace_regs_get_argument(fregs, 2);
+	int kern = (int)ftrace_regs_get_argument(fregs, 3);
+	int bit = l3ns_redirect_enter(ip, parent_ip), err;
 
-	k->ret = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family, type, protocol);
-	return k->ret ? 0 : 1;
+	if (bit < 0)
+		return;
+	err = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family, type, protocol);
+	if (err)
+		l3ns_redirect_refuse(fregs, err);
+	l3ns_redirect_exit(bit);
 }
-
-static struct kretprobe sock_create_krp = {
-	.kp.symbol_name = "security_socket_create",
-	.entry_handler = sock_create_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 64,
-};
 
 /* ---- accepted sockets inherit, freed sockets drop their tag ------------- */
 
-static int sk_clone_pre(struct kprobe *p, struct pt_regs *regs)
+/* Plain ftrace callbacks (no IPMODIFY), not kprobes: a kprobe hit while
+ * another kprobe's handler runs on the CPU (a socket freed in softirq
+ * during a bind) is dropped; ftrace's recursion guard is per context, and
+ * what it refuses is counted.
+ */
+static void notrace sk_clone_cb(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	l3ns_rs_sock_clone(l3ns_sock_data, (const void *)regs_get_kernel_argument(regs, 0),
-			   (const void *)regs_get_kernel_argument(regs, 1));
-	return 0;
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_rs_sock_clone(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0),
+			   (const void *)ftrace_regs_get_argument(fregs, 1));
+	l3ns_redirect_exit(bit);
 }
 
-static int sk_free_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace sk_free_cb(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	l3ns_rs_sock_free(l3ns_sock_data, (const void *)regs_get_kernel_argument(regs, 0));
-	return 0;
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_rs_sock_free(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0));
+	l3ns_redirect_exit(bit);
 }
 
 /* sock_close(inode, file): userspace dropped its last file reference; the
  * socket may live on (an orphaned TCP connection) but no longer counts.
  */
-static int sock_close_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace sock_close_cb(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct socket *sock = SOCKET_I((struct inode *)regs_get_kernel_argument(regs, 0));
+	struct socket *sock = SOCKET_I((struct inode *)ftrace_regs_get_argument(fregs, 0));
+	int bit = l3ns_redirect_enter(ip, parent_ip);
 
+	if (bit < 0)
+		return;
 	if (sock->sk)
 		l3ns_rs_sock_close(l3ns_sock_data, sock->sk);
-	return 0;
+	l3ns_redirect_exit(bit);
 }
 
-static struct kprobe sk_clone_kp = { .symbol_name = "security_sk_clone", .pre_handler = sk_clone_pre };
-static struct kprobe sk_free_kp = { .symbol_name = "security_sk_free", .pre_handler = sk_free_pre };
+static struct l3ns_redirect sock_observers[] = {
+	{ .symbol = "security_sk_free", .ops = { .func = sk_free_cb, .flags = L3NS_OBSERVE_FLAGS } },
+	{ .symbol = "sock_close", .ops = { .func = sock_close_cb, .flags = L3NS_OBSERVE_FLAGS } },
+	{ .symbol = "security_sk_clone", .ops = { .func = sk_clone_cb, .flags = L3NS_OBSERVE_FLAGS } },
+};
 
-static struct kprobe sock_close_kp = { .symbol_name = "sock_close", .pre_handler = sock_close_pre };
-
-static struct kprobe *sock_kps[] = { &sk_free_kp, &sock_close_kp, &sk_clone_kp };
-static struct kretprobe *sock_krps[] = { &post_create_krp, &bind_krp, &capable_krp, &sock_create_krp };
+static struct l3ns_redirect sock_redirects[] = {
+	{ .symbol = "security_socket_post_create",
+	  .ops = { .func = post_create_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "inet_bind", .ops = { .func = bind_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "inet6_bind", .ops = { .func = bind6_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "security_capable", .ops = { .func = capable_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "security_socket_create",
+	  .ops = { .func = sock_create_cb, .flags = L3NS_REDIRECT_FLAGS } },
+};
 
 int l3ns_c_sock_probes_register(void *data)
 {
+	int err;
+
 	l3ns_sock_data = data;
-	return l3ns_probes_register("socket", sock_kps, ARRAY_SIZE(sock_kps),
-				    sock_krps, ARRAY_SIZE(sock_krps));
+	/* The sk_free remover is in place before any tag can be added. */
+	err = l3ns_redirects_register("socket", sock_observers, ARRAY_SIZE(sock_observers));
+	if (err)
+		return err;
+	err = l3ns_redirects_register("socket", sock_redirects, ARRAY_SIZE(sock_redirects));
+	if (err) {
+		l3ns_redirects_unregister(sock_observers, ARRAY_SIZE(sock_observers));
+		l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
+	}
+	return err;
 }
 
 u64 l3ns_c_probes_missed(void)
 {
-	return l3ns_probes_missed(sock_krps, ARRAY_SIZE(sock_krps)) + l3ns_route_probes_missed();
+	return atomic_long_read(&l3ns_redirect_missed);
 }
 
 void l3ns_c_sock_probes_unregister(void)
 {
-	l3ns_probes_unregister(sock_kps, ARRAY_SIZE(sock_kps), sock_krps, ARRAY_SIZE(sock_krps));
+	l3ns_redirects_unregister(sock_redirects, ARRAY_SIZE(sock_redirects));
+	/* The bind wrappers may sleep (lock_sock()): wait for them. */
+	l3ns_wrappers_wait();
+	l3ns_redirects_free(sock_redirects, ARRAY_SIZE(sock_redirects));
+	l3ns_redirects_unregister(sock_observers, ARRAY_SIZE(sock_observers));
+	l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
 }
 
 /* ---- address deletions --------------------------------------------------- */

@@ -7,11 +7,48 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/ftrace.h>
+#include <linux/linkage.h>
+#include <linux/module.h>
+#include <linux/objtool.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include "l3ns_redirect.h"
+
+atomic_long_t l3ns_redirect_missed = ATOMIC_LONG_INIT(0);
+atomic_t l3ns_wrap_inflight = ATOMIC_INIT(0);
+
+/* A bare return, where a refused call is sent (lib/error-inject.c's
+ * just_return_func, which modules cannot reach).
+ */
+asmlinkage void l3ns_just_return(void);
+asm(".text\n"
+	".type l3ns_just_return, @function\n"
+	ASM_FUNC_ALIGN
+	"l3ns_just_return:\n"
+	ANNOTATE_NOENDBR "\n"
+	ASM_RET
+	".size l3ns_just_return, .-l3ns_just_return\n");
+
+void l3ns_redirect_refuse(struct ftrace_regs *fregs, int err)
+{
+	ftrace_regs_set_return_value(fregs, err);
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)l3ns_just_return);
+}
+
+void l3ns_redirect_wrap(struct ftrace_regs *fregs, unsigned long parent_ip, void *wrapper)
+{
+	if (!within_module(parent_ip, THIS_MODULE))
+		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)wrapper);
+}
+
+void l3ns_wrappers_wait(void)
+{
+	while (atomic_read(&l3ns_wrap_inflight))
+		msleep(20);
+}
 
 void l3ns_redirects_unregister(struct l3ns_redirect *r, int n)
 {

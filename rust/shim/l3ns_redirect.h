@@ -7,9 +7,58 @@
 #ifndef L3NS_REDIRECT_H
 #define L3NS_REDIRECT_H
 
+#include <linux/atomic.h>
 #include <linux/ftrace.h>
+#include <linux/trace_recursion.h>
 
-#define L3NS_REDIRECT_FLAGS (FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION)
+/*
+ * IPMODIFY, and PERMANENT as livepatch has it: the ftrace_enabled sysctl
+ * cannot switch these off while they are registered (it fails with EBUSY).
+ * No FTRACE_OPS_FL_RECURSION: each callback takes the recursion guard
+ * itself (l3ns_redirect_enter()), so that a skipped call is counted.
+ */
+#define L3NS_REDIRECT_FLAGS (FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
+
+/* Callbacks that only observe (no IPMODIFY). */
+#define L3NS_OBSERVE_FLAGS FTRACE_OPS_FL_PERMANENT
+
+/* Callbacks skipped by ftrace's recursion guard (a hooked function called
+ * from inside a callback in the same context): part of probe_misses.
+ */
+extern atomic_long_t l3ns_redirect_missed;
+
+/* Opens a callback: >= 0 to go on (preemption off until the exit), < 0
+ * when the guard refused it (counted).
+ */
+static __always_inline int l3ns_redirect_enter(unsigned long ip, unsigned long parent_ip)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		atomic_long_inc(&l3ns_redirect_missed);
+	return bit;
+}
+
+static __always_inline void l3ns_redirect_exit(int bit)
+{
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* Makes the redirected call return `err` at once, its body skipped (as the
+ * kernel's own override_function_with_return() does for error injection).
+ */
+void l3ns_redirect_refuse(struct ftrace_regs *fregs, int err);
+
+/* Tasks inside a wrapper replacement (one that calls the original and may
+ * sleep): unregistration waits for them.
+ */
+extern atomic_t l3ns_wrap_inflight;
+/* Sends the call to `wrapper`, unless it comes from l3ns itself (the
+ * wrapper calling the original).
+ */
+void l3ns_redirect_wrap(struct ftrace_regs *fregs, unsigned long parent_ip, void *wrapper);
+/* Waits until no task is inside a wrapper (after unregistering). */
+void l3ns_wrappers_wait(void);
 
 /* One redirected function: `ops.func` may point regs at a replacement. */
 struct l3ns_redirect {

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * l3ns C shim, part 3: source addresses and incoming demux (mechanisms 9
- * and 10 of Documentation/design.rst). A kprobe on ip_route_output_flow
- * rewrites the flow's source, kretprobes on security_socket_connect /
- * security_socket_sendmsg give EADDRNOTAVAIL to members with no address,
- * and an ftrace redirect of sock_queue_rcv_skb_reason refuses raw and ping
- * deliveries across namespaces (TCP/UDP are steered at LOCAL_IN).
+ * and 10 of Documentation/design.rst). An ftrace callback on
+ * ip_route_output_flow rewrites the flow's source; ftrace redirects refuse connect()/sendmsg()
+ * destinations at security_socket_connect / security_socket_sendmsg
+ * (EADDRNOTAVAIL to members with no address), refuse raw and ping
+ * deliveries across namespaces at sock_queue_rcv_skb_reason (TCP/UDP are
+ * steered at LOCAL_IN), and wrap inet_getname / inet6_getname.
  * Decisions are made by the l3ns_rs_* callbacks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/inetdevice.h>
-#include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <net/inet_common.h>
@@ -24,7 +24,7 @@
 #include <net/udp.h>
 #include <net/inet_hashtables.h>
 
-#include "l3ns_kprobes.h"
+#include "l3ns_hooks.h"
 #include "l3ns_redirect.h"
 #include "l3ns_shim.h"
 
@@ -76,19 +76,16 @@ out:
 	rcu_read_unlock();
 }
 
-static int route_pre(struct kprobe *p, struct pt_regs *regs)
+static void route_source(struct net *net, struct flowi4 *fl4, const struct sock *sk)
 {
-	struct net *net = (struct net *)regs_get_kernel_argument(regs, 0);
-	struct flowi4 *fl4 = (struct flowi4 *)regs_get_kernel_argument(regs, 1);
-	const struct sock *sk = (const struct sock *)regs_get_kernel_argument(regs, 2);
 	const struct inet_sock *inet;
 	struct l3ns_flow f = {};
 	u32 addr = 0;
 
 	if (!net || !fl4 || !inet_user_sock(sk) || sk->sk_state == TCP_LISTEN)
-		return 0;
+		return;
 	if (!l3ns_rs_source_wanted(l3ns_route_data, sk, net->ns.inum))
-		return 0;
+		return;
 	inet = inet_sk(sk);
 	f.net_inum = net->ns.inum;
 	f.daddr = ntohl(fl4->daddr);
@@ -107,20 +104,34 @@ static int route_pre(struct kprobe *p, struct pt_regs *regs)
 		fl4->saddr = htonl(INADDR_BROADCAST);
 		break;
 	}
-	return 0;
 }
 
-static struct kprobe route_kp = {
-	.symbol_name = "ip_route_output_flow",
-	.pre_handler = route_pre,
-};
+/* ip_route_output_flow(net, fl4, sk): a plain ftrace callback (no kprobe
+ * whose hit could be dropped while another probe handler runs).
+ */
+static void notrace route_cb(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = l3ns_redirect_enter(ip, parent_ip);
 
-/* IPv4 address and port of a sockaddr (AF_INET or v4-mapped AF_INET6). */
-static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port)
+	if (bit < 0)
+		return;
+	route_source((struct net *)ftrace_regs_get_argument(fregs, 0),
+		     (struct flowi4 *)ftrace_regs_get_argument(fregs, 1),
+		     (const struct sock *)ftrace_regs_get_argument(fregs, 2));
+	l3ns_redirect_exit(bit);
+}
+
+/* IPv4 address and port of a sockaddr (AF_INET or v4-mapped AF_INET6;
+ * AF_UNSPEC too when `unspec_v4`: udp_sendmsg() and raw_sendmsg() take it
+ * as AF_INET on an AF_INET socket).
+ */
+static bool sockaddr_v4_as(const struct sockaddr *sa, int len, bool unspec_v4, u32 *addr, u16 *port)
 {
 	if (!sa || len < (int)sizeof(sa->sa_family))
 		return false;
-	if (sa->sa_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
+	if ((sa->sa_family == AF_INET || (unspec_v4 && sa->sa_family == AF_UNSPEC)) &&
+	    len >= (int)sizeof(struct sockaddr_in)) {
 		*addr = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
 		*port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
 		return true;
@@ -132,6 +143,11 @@ static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port
 		return true;
 	}
 	return false;
+}
+
+static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port)
+{
+	return sockaddr_v4_as(sa, len, false, addr, port);
 }
 
 u8 l3ns_c_sock_l4(const void *skp)
@@ -162,61 +178,59 @@ bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 por
 	return found;
 }
 
-static int dest_check(struct l3ns_kret *k, struct socket *sock, struct sockaddr *sa, int len)
+/* connect()/sendmsg() destination: the refusal, or 0 (the kernel copy of
+ * the sockaddr, about to reach ->connect() or ->sendmsg(), may have been
+ * rewritten).
+ */
+static int dest_check(struct socket *sock, struct sockaddr *sa, int len, bool unspec_v4)
 {
 	u32 daddr, rewrite = 0;
 	u16 dport;
+	int err = 0;
 
-	k->ret = 0;
-	if (sock && inet_user_sock(sock->sk) && sockaddr_v4(sa, len, &daddr, &dport)) {
+	if (sock && inet_user_sock(sock->sk) && sockaddr_v4_as(sa, len, unspec_v4, &daddr, &dport)) {
 		struct net *net = sock_net(sock->sk);
 
-		k->ret = l3ns_rs_connect_check(l3ns_route_data, sock->sk, net, net->ns.inum,
-					       daddr, dport, &rewrite);
-		/* A kernel copy of the sockaddr, about to reach ->connect()
-		 * or ->sendmsg().
-		 */
-		if (!k->ret && rewrite)
+		err = l3ns_rs_connect_check(l3ns_route_data, sock->sk, net, net->ns.inum,
+					    daddr, dport, &rewrite);
+		if (!err && rewrite)
 			l3ns_sockaddr_set_v4(sa, rewrite);
 	}
-	return k->ret ? 0 : 1;
+	return err;
 }
 
-static int connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace connect_cb(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	return dest_check((struct l3ns_kret *)ri->data,
-			  (struct socket *)regs_get_kernel_argument(regs, 0),
-			  (struct sockaddr *)regs_get_kernel_argument(regs, 1),
-			  (int)regs_get_kernel_argument(regs, 2));
+	int bit = l3ns_redirect_enter(ip, parent_ip), err;
+
+	if (bit < 0)
+		return;
+	err = dest_check((struct socket *)ftrace_regs_get_argument(fregs, 0),
+			 (struct sockaddr *)ftrace_regs_get_argument(fregs, 1),
+			 (int)ftrace_regs_get_argument(fregs, 2), false);
+	if (err)
+		l3ns_redirect_refuse(fregs, err);
+	l3ns_redirect_exit(bit);
 }
 
-static int sendmsg_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace sendmsg_cb(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
+	struct socket *sock = (struct socket *)ftrace_regs_get_argument(fregs, 0);
+	struct msghdr *msg = (struct msghdr *)ftrace_regs_get_argument(fregs, 1);
+	int bit = l3ns_redirect_enter(ip, parent_ip), err;
 
-	if (!sock || !sock->sk || sock->sk->sk_type == SOCK_STREAM || !msg) {
-		((struct l3ns_kret *)ri->data)->ret = 0;
-		return 1;
+	if (bit < 0)
+		return;
+	if (sock && sock->sk && sock->sk->sk_type != SOCK_STREAM && msg) {
+		err = dest_check(sock, msg->msg_name, msg->msg_namelen,
+				 sock->sk->sk_family == AF_INET);
+		if (err)
+			l3ns_redirect_refuse(fregs, err);
 	}
-	return dest_check((struct l3ns_kret *)ri->data, sock, msg->msg_name, msg->msg_namelen);
+	l3ns_redirect_exit(bit);
 }
-
-static struct kretprobe connect_krp = {
-	.kp.symbol_name = "security_socket_connect",
-	.entry_handler = connect_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 64,
-};
-
-static struct kretprobe sendmsg_krp = {
-	.kp.symbol_name = "security_socket_sendmsg",
-	.entry_handler = sendmsg_entry,
-	.handler = l3ns_forced_ret,
-	.data_size = sizeof(struct l3ns_kret),
-	.maxactive = 64,
-};
 
 /*
  * Deliveries that LOCAL_IN steering does not decide (raw and ping sockets,
@@ -247,80 +261,105 @@ static void notrace rcv_cb(unsigned long ip, unsigned long parent_ip,
 {
 	struct sock *sk = (struct sock *)ftrace_regs_get_argument(fregs, 0);
 	struct sk_buff *skb = (struct sk_buff *)ftrace_regs_get_argument(fregs, 1);
+	int bit = l3ns_redirect_enter(ip, parent_ip);
 
+	if (bit < 0)
+		return;
 	if (rcv_refuse(sk, skb))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)rcv_refused);
+	l3ns_redirect_exit(bit);
 }
 
-static struct l3ns_redirect rcv_redirect[] = {
-	{ .symbol = "sock_queue_rcv_skb_reason",
-	  .ops = { .func = rcv_cb, .flags = L3NS_REDIRECT_FLAGS } },
-};
-
-/* getsockname()/getpeername(): a member sees 127.0.x.y for its own copy. */
-struct l3ns_getname {
-	struct socket *sock;
-	struct sockaddr *uaddr;
-	int peer;
-};
-
-static int getname_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * getsockname()/getpeername(): a member sees 127.0.x.y for its own copy and
+ * the port it asked for instead of a hidden port. inet_getname() and
+ * inet6_getname() are replaced by wrappers that call them and rewrite the
+ * kernel sockaddr the syscall copies out next (no return probe: nothing
+ * can skip the rewrite).
+ */
+static void getname_fix(struct socket *sock, struct sockaddr *uaddr, int peer, int len)
 {
-	struct l3ns_getname *g = (struct l3ns_getname *)ri->data;
-
-	g->sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	g->uaddr = (struct sockaddr *)regs_get_kernel_argument(regs, 1);
-	g->peer = (int)regs_get_kernel_argument(regs, 2);
-	if (!g->sock || !inet_user_sock(g->sock->sk) || !g->uaddr ||
-	    !l3ns_c_tag_get(L3NS_TAG_SOCK, g->sock->sk))
-		return 1;
-	return 0;
-}
-
-static int getname_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct l3ns_getname *g = (struct l3ns_getname *)ri->data;
-	int len = (int)regs_return_value(regs);
 	u32 addr, shown;
 	u16 port;
 
-	/* uaddr is the kernel sockaddr_storage the syscall copies out next. */
-	if (len > 0 && sockaddr_v4(g->uaddr, len, &addr, &port)) {
-		shown = l3ns_rs_getname_map(l3ns_route_data, g->sock->sk, addr);
+	if (len <= 0 || !inet_user_sock(sock->sk) || !l3ns_c_tag_get(L3NS_TAG_SOCK, sock->sk))
+		return;
+	if (sockaddr_v4(uaddr, len, &addr, &port)) {
+		shown = l3ns_rs_getname_map(l3ns_route_data, sock->sk, addr);
 		if (shown != addr)
-			l3ns_sockaddr_set_v4(g->uaddr, shown);
+			l3ns_sockaddr_set_v4(uaddr, shown);
 	}
 	/* Our own port (AF_INET or AF_INET6, same offset): a hidden port
 	 * shows as the one asked for.
 	 */
-	if (len >= (int)sizeof(struct sockaddr_in) && !g->peer &&
-	    (g->uaddr->sa_family == AF_INET || g->uaddr->sa_family == AF_INET6)) {
-		__be16 *p = &((struct sockaddr_in *)g->uaddr)->sin_port;
+	if (len >= (int)sizeof(struct sockaddr_in) && !peer &&
+	    (uaddr->sa_family == AF_INET || uaddr->sa_family == AF_INET6)) {
+		__be16 *p = &((struct sockaddr_in *)uaddr)->sin_port;
 
-		*p = htons(l3ns_rs_getname_port(l3ns_route_data, g->sock->sk, ntohs(*p)));
+		*p = htons(l3ns_rs_getname_port(l3ns_route_data, sock->sk, ntohs(*p)));
 	}
-	return 0;
 }
 
-static struct kretprobe getname_krp = {
-	.kp.symbol_name = "inet_getname",
-	.entry_handler = getname_entry,
-	.handler = getname_ret,
-	.data_size = sizeof(struct l3ns_getname),
-	.maxactive = 64,
+static int notrace getname_wrap(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	int len;
+
+	atomic_inc(&l3ns_wrap_inflight);
+	len = inet_getname(sock, uaddr, peer);
+	getname_fix(sock, uaddr, peer, len);
+	atomic_dec(&l3ns_wrap_inflight);
+	return len;
+}
+static_assert(__same_type(&getname_wrap, &inet_getname));
+
+static int notrace getname6_wrap(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	int len;
+
+	atomic_inc(&l3ns_wrap_inflight);
+	len = inet6_getname(sock, uaddr, peer);
+	getname_fix(sock, uaddr, peer, len);
+	atomic_dec(&l3ns_wrap_inflight);
+	return len;
+}
+static_assert(__same_type(&getname6_wrap, &inet6_getname));
+
+static void notrace getname_cb(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_redirect_wrap(fregs, parent_ip, getname_wrap);
+	l3ns_redirect_exit(bit);
+}
+
+static void notrace getname6_cb(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = l3ns_redirect_enter(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	l3ns_redirect_wrap(fregs, parent_ip, getname6_wrap);
+	l3ns_redirect_exit(bit);
+}
+
+static struct l3ns_redirect route_redirects[] = {
+	{ .symbol = "sock_queue_rcv_skb_reason",
+	  .ops = { .func = rcv_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "security_socket_connect",
+	  .ops = { .func = connect_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "security_socket_sendmsg",
+	  .ops = { .func = sendmsg_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "inet_getname", .ops = { .func = getname_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "inet6_getname", .ops = { .func = getname6_cb, .flags = L3NS_REDIRECT_FLAGS } },
 };
 
-static struct kretprobe getname6_krp = {
-	.kp.symbol_name = "inet6_getname",
-	.entry_handler = getname_entry,
-	.handler = getname_ret,
-	.data_size = sizeof(struct l3ns_getname),
-	.maxactive = 64,
-};
-
-static struct kprobe *route_kps[] = { &route_kp };
-static struct kretprobe *route_krps[] = {
-	&connect_krp, &sendmsg_krp, &getname_krp, &getname6_krp,
+static struct l3ns_redirect route_observers[] = {
+	{ .symbol = "ip_route_output_flow",
+	  .ops = { .func = route_cb, .flags = L3NS_OBSERVE_FLAGS } },
 };
 
 int l3ns_c_route_probes_register(void *data)
@@ -328,26 +367,23 @@ int l3ns_c_route_probes_register(void *data)
 	int err;
 
 	l3ns_route_data = data;
-	err = l3ns_probes_register("route", route_kps, ARRAY_SIZE(route_kps),
-				   route_krps, ARRAY_SIZE(route_krps));
+	err = l3ns_redirects_register("route", route_observers, ARRAY_SIZE(route_observers));
 	if (err)
 		return err;
-	err = l3ns_redirects_register("delivery", rcv_redirect, ARRAY_SIZE(rcv_redirect));
-	if (err)
-		l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps),
-				       route_krps, ARRAY_SIZE(route_krps));
+	err = l3ns_redirects_register("route", route_redirects, ARRAY_SIZE(route_redirects));
+	if (err) {
+		l3ns_redirects_unregister(route_observers, ARRAY_SIZE(route_observers));
+		l3ns_redirects_free(route_observers, ARRAY_SIZE(route_observers));
+	}
 	return err;
-}
-
-unsigned long l3ns_route_probes_missed(void)
-{
-	return l3ns_probes_missed(route_krps, ARRAY_SIZE(route_krps));
 }
 
 void l3ns_c_route_probes_unregister(void)
 {
-	/* rcv_refused() never sleeps: the tasks-RCU grace period is enough. */
-	l3ns_redirects_unregister(rcv_redirect, ARRAY_SIZE(rcv_redirect));
-	l3ns_redirects_free(rcv_redirect, ARRAY_SIZE(rcv_redirect));
-	l3ns_probes_unregister(route_kps, ARRAY_SIZE(route_kps), route_krps, ARRAY_SIZE(route_krps));
+	l3ns_redirects_unregister(route_redirects, ARRAY_SIZE(route_redirects));
+	/* The getname wrappers may sleep (lock_sock()): wait for them. */
+	l3ns_wrappers_wait();
+	l3ns_redirects_free(route_redirects, ARRAY_SIZE(route_redirects));
+	l3ns_redirects_unregister(route_observers, ARRAY_SIZE(route_observers));
+	l3ns_redirects_free(route_observers, ARRAY_SIZE(route_observers));
 }

@@ -32,7 +32,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
-#include "l3ns_kprobes.h"
+#include "l3ns_hooks.h"
 #include "l3ns_shim.h"
 #include "l3ns_steer.h"
 

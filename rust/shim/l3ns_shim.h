@@ -23,6 +23,9 @@ enum l3ns_tag_kind {
 	L3NS_TAG_KINDS = 3,
 };
 
+/* Set in a socket's tag once userspace closed it (registry::CLOSED). */
+#define L3NS_TAG_CLOSED 0x80000000u
+
 /* What bind() asks for, classified by the shim (host byte order). */
 enum l3ns_bind_kind {
 	L3NS_BIND_V4 = 0,	/* AF_INET, or AF_INET6 v4-mapped: see .v4 */
@@ -50,6 +53,15 @@ enum l3ns_file {
 	L3NS_FILE_JOIN = 3,
 	L3NS_FILE_CHILDREN = 4,
 	L3NS_FILE_COUNT = 5,
+};
+
+/* A file opened for writing, as the open guard classifies it. */
+enum l3ns_open_kind {
+	L3NS_OPEN_OTHER = 0,	/* not guarded */
+	L3NS_OPEN_OWN = 1,	/* net_ns/start, net_ns/info */
+	L3NS_OPEN_SYSCTL = 2,	/* under /proc/sys */
+	L3NS_OPEN_TRACING = 3,	/* any other debugfs file, any tracefs file */
+	L3NS_OPEN_MODPARAM = 4,	/* /sys/module/<module>/parameters/<name> */
 };
 
 /* Per network namespace state (net_generic), counters updated atomically. */
@@ -169,12 +181,16 @@ void l3ns_c_sock_probes_unregister(void);
 int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
+/* The open guard (security_file_open). */
+int l3ns_c_guard_register(void *data);
+void l3ns_c_guard_unregister(void);
+
 /* ftrace redirects hiding addresses from ip addr / ifconfig. */
 int l3ns_c_visibility_register(void *data);
 void l3ns_c_visibility_unregister(void);
 
-/* Probe hits lost because a kretprobe's instance pool was empty (the
- * check of that call did not run).
+/* Checks that did not run: kprobe hits missed (a hit inside another probe
+ * handler) and ftrace callbacks refused by the recursion guard.
  */
 u64 l3ns_c_probes_missed(void);
 
@@ -253,6 +269,8 @@ void l3ns_rs_reap(void *data);
  */
 int l3ns_rs_capable_check(void *data, int cap);
 int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
+/* The current task opens a file of `kind` for writing: 0, or -EACCES. */
+int l3ns_rs_file_open_check(void *data, u32 kind);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */
 int l3ns_rs_sock_create(void *data, const void *sk);
 void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);

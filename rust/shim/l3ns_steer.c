@@ -121,11 +121,22 @@ bool l3ns_set_sport(struct sk_buff *skb, u16 port)
 }
 
 /* Is `sk` (no reference needed) a socket of the namespace tagged `tag`
- * (0: the parent)?
+ * (0: the parent), open or closed (an orphan finishing its connection)?
  */
 static bool sock_of(const struct sock *sk, u32 tag)
 {
-	return sk_fullsock(sk) && l3ns_c_tag_get(L3NS_TAG_SOCK, sk) == tag;
+	return sk_fullsock(sk) && (l3ns_c_tag_get(L3NS_TAG_SOCK, sk) & ~L3NS_TAG_CLOSED) == tag;
+}
+
+/* Is an established-table entry the owner's? A full socket by its tag; a
+ * request socket by its listener's; a TIME_WAIT entry has no owner left
+ * (it only answers for a connection that has ended).
+ */
+static bool conn_of(const struct sock *sk, u32 tag)
+{
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		return sock_of(inet_reqsk(sk)->rsk_listener, tag);
+	return !sk_fullsock(sk) || sock_of(sk, tag);
 }
 
 /* Gives the skb to `sk` (a reference is passed in), as nf_tproxy does:
@@ -165,16 +176,21 @@ static int steer_tcp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 		 */
 		sk = __inet_lookup_established(net, iph->saddr, c->sport, iph->daddr,
 					       ports[i], dif, sdif);
-		if (sk) {
+		if (sk && conn_of(sk, tag)) {
 			assign(skb, sk);
 			return L3NS_FOUND_OWN;
 		}
-		/* A listener: on the real port only one of the owner's, on
-		 * the hidden port the owner's by construction.
+		if (sk) {
+			sock_gen_put(sk);
+			found = L3NS_FOUND_FOREIGN;
+			continue;
+		}
+		/* A listener, whatever its reuseport group picked: only one of
+		 * the owner's, on the real port and the hidden one alike.
 		 */
 		sk = __inet_lookup_listener(net, skb, doff, iph->saddr, c->sport,
 					    iph->daddr, ports[i], dif, sdif);
-		if (sk && (i == 1 || sock_of(sk, tag)))
+		if (sk && sock_of(sk, tag))
 			return assign_rcu(skb, sk);
 		if (sk)
 			found = L3NS_FOUND_FOREIGN;
@@ -199,8 +215,10 @@ static int steer_udp(struct l3ns_in_ctx *c, u32 tag, u16 hidden)
 		struct sock *own = __udp4_lib_lookup(net, iph->saddr, c->sport, iph->daddr,
 						     htons(hidden), dif, sdif,
 						     NULL);
-		if (own)
+		if (own && sock_of(own, tag))
 			return assign_rcu(skb, own);
+		if (own)
+			return L3NS_FOUND_FOREIGN;
 	}
 	return sk ? L3NS_FOUND_FOREIGN : L3NS_FOUND_NONE;
 }
@@ -335,9 +353,8 @@ unsigned int l3ns_local_in(void *data, struct sk_buff *skb, const struct nf_hook
 
 /* Is `port` bound by any socket of `sk`'s protocol in its netns? Walks one
  * bind-hash (TCP) or port-hash (UDP) chain under its lock. Called from the
- * bind probe: with IRQs on (ftrace-based kprobe) or off (int3-based), so
- * the lock is taken with IRQs saved off, which also keeps out the softirqs
- * that take these chain locks.
+ * bind wrapper (process context); the lock is taken with IRQs saved off,
+ * which also keeps out the softirqs that take these chain locks.
  */
 bool l3ns_c_port_in_use(const void *skp, u16 port)
 {

@@ -11,4 +11,7 @@ int join_group(int fd, const char *group);
 /* probe_ports.c: the shared-port commands; -1 when argv is not one. */
 int ports_main(int argc, char **argv);
 
+/* probe_attack.c: what a root member tries; -1 when argv is not one. */
+int attack_main(int argc, char **argv);
+
 #endif

@@ -6,11 +6,18 @@
 # nf_reject_ipv4 first). The test kernel has everything built in.
 load() { if [ -d /lib/modules/$(uname -r) ]; then modprobe l3ns; else insmod $KO; fi; }
 echo "l3ns-guest: kernel $(uname -r), l3ns $(tr '\0' '\n' <$KO | sed -n 's/^vermagic=//p')"
+# Where l3ns's code is (each load), so that kmemleak backtraces printed after
+# rmmod can still be told to be l3ns's.
+modrange() { [ -f $KMEMLEAK ] && sed -n 's/^l3ns \([0-9]*\) .* \(0x[0-9a-f]*\)$/L3NS-MODRANGE \2 \1/p' /proc/modules; }
+# The debug kernel: leaks are what l3ns leaves behind, so start clean.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -f $KMEMLEAK ] && echo clear >$KMEMLEAK
 if ! load; then
 	echo "L3NS-FATAL loading l3ns failed"
 	dmesg | tail -20
 	exit 1
 fi
+modrange
 if [ -d /sys/kernel/debug/kunit ]; then
 	echo "L3NS-KTAP-BEGIN"
 	cat /sys/kernel/debug/kunit/l3ns/results
@@ -35,5 +42,16 @@ for s in /scenarios/*.sh; do
 		dmesg | tail -15 | sed 's/^/  | /'
 		echo "L3NS-SCENARIO $name FAIL"
 	fi
+	modrange
 done
 echo "l3ns-guest: scenarios done at $(cut -d' ' -f1 /proc/uptime)s"
+# Debug kernel: unload, let RCU and work items finish, then scan twice
+# (kmemleak reports an object only once it has stayed unreferenced).
+if [ -f $KMEMLEAK ]; then
+	[ -d $D ] && { rmmod l3ns || echo "l3ns-guest: rmmod failed"; }
+	sleep 5
+	echo scan >$KMEMLEAK; sleep 5; echo scan >$KMEMLEAK
+	echo "L3NS-KMEMLEAK-BEGIN"
+	cat $KMEMLEAK
+	echo "L3NS-KMEMLEAK-END"
+fi
