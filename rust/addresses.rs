@@ -57,6 +57,13 @@ impl State {
         if !ffi::capable_net_admin() {
             return Err(refuse("info: take without CAP_NET_ADMIN", EPERM));
         }
+        if self.table.sealed(ns.index) {
+            self.refused(ns.index);
+            return Err(refuse(
+                "info: namespace sealed (a member has exec'd; the parent can push)",
+                EPERM,
+            ));
+        }
         self.assign(&ns, take)
     }
 

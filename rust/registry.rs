@@ -214,6 +214,24 @@ impl State {
         }
     }
 
+    /// A task completed an `execve()`: a member's namespace is sealed from
+    /// now on (the patch's workflow takes its addresses before it execs the
+    /// server; the server cannot take more).
+    pub(crate) fn task_exec(&self, task: TaskId) {
+        let Some(index) = self.task_slot(task) else {
+            return;
+        };
+        if self.table.seal(index) && ffi::log_ratelimit() {
+            if let Some(ns) = self.table.view(index) {
+                pr_info!(
+                    "L3 namespace {} sealed at the first execve() of a member (pid {})\n",
+                    ns.id,
+                    ffi::current_pid()
+                );
+            }
+        }
+    }
+
     /// A task is freed. Its tag went at exit; this only catches a task
     /// that was somehow tagged after it.
     pub(crate) fn task_free(&self, task: TaskId) {

@@ -287,6 +287,16 @@ unsafe extern "C" fn l3ns_rs_task_exit(data: *mut c_void, task: *const c_void) {
 
 /// # Safety
 ///
+/// Called by the `sched_process_exec` probe, `data` as for [`state`].
+#[no_mangle]
+unsafe extern "C" fn l3ns_rs_task_exec(data: *mut c_void, task: *const c_void) {
+    // SAFETY: per the function contract.
+    let state = unsafe { state(data) };
+    state.task_exec(TaskId(task as usize));
+}
+
+/// # Safety
+///
 /// Called by the `sched_process_free` probe, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_task_free(data: *mut c_void, task: *const c_void) {

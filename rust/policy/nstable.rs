@@ -44,6 +44,9 @@ pub struct NsSlot {
     tx_packets: AtomicU64,
     /// Non-zero: the child trusts the parent's loopback.
     shared_loopback: AtomicU32,
+    /// 1 once a member has completed an `execve()`: members can no longer
+    /// take addresses (only the parent can give more).
+    sealed: AtomicU32,
 }
 
 impl NsSlot {
@@ -59,6 +62,7 @@ impl NsSlot {
             rx_packets: AtomicU64::new(0),
             tx_packets: AtomicU64::new(0),
             shared_loopback: AtomicU32::new(0),
+            sealed: AtomicU32::new(0),
         }
     }
 }
@@ -180,6 +184,7 @@ impl NsTable {
         slot.rx_packets.store(0, Ordering::Relaxed);
         slot.tx_packets.store(0, Ordering::Relaxed);
         slot.shared_loopback.store(0, Ordering::Relaxed);
+        slot.sealed.store(0, Ordering::Relaxed);
         self.live_count.fetch_add(1, Ordering::Relaxed);
         // Publish: readers that see LIVE see the fields above.
         slot.state.store(LIVE, Ordering::Release);
@@ -381,6 +386,20 @@ impl NsTable {
     pub fn shared_loopback(&self, index: usize) -> bool {
         self.live_slot(index)
             .is_some_and(|s| s.shared_loopback.load(Ordering::Relaxed) != 0)
+    }
+
+    /// Seals the live namespace in slot `index`; true only for the call
+    /// that sealed it (the first).
+    pub fn seal(&self, index: usize) -> bool {
+        self.live_slot(index)
+            .is_some_and(|s| s.sealed.swap(1, Ordering::Relaxed) == 0)
+    }
+
+    /// Whether the namespace in slot `index` is sealed (an ended or free
+    /// slot counts as sealed: nothing may be taken into it).
+    pub fn sealed(&self, index: usize) -> bool {
+        self.live_slot(index)
+            .is_none_or(|s| s.sealed.load(Ordering::Relaxed) != 0)
     }
 }
 

@@ -96,3 +96,20 @@ fn an_ended_namespace_never_comes_back() {
     );
     assert!(!t.any_live());
 }
+
+#[test]
+fn a_namespace_is_sealed_once_and_a_new_one_is_open() {
+    let t = NsTable::new(4);
+    let w = Writer::assume_locked();
+    let ns = t.create(&w, 7).unwrap();
+    assert!(!t.sealed(ns.index));
+    assert!(t.seal(ns.index));
+    assert!(!t.seal(ns.index), "only the first seal reports");
+    assert!(t.sealed(ns.index));
+    assert!(t.member_put(ns.index));
+    t.reap_ended(&w, |_| {});
+    assert!(t.sealed(ns.index), "a free slot takes nothing");
+    let again = t.create(&w, 7).unwrap();
+    assert_eq!(again.index, ns.index);
+    assert!(!t.sealed(again.index), "a reused slot starts open");
+}

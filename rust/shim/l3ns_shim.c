@@ -170,7 +170,7 @@ void l3ns_c_pernet_unregister(void)
 
 /* ---- task lifetime tracepoints ------------------------------------------ */
 
-static struct tracepoint *tp_fork, *tp_exit, *tp_free;
+static struct tracepoint *tp_fork, *tp_exit, *tp_free, *tp_exec;
 static void *l3ns_tp_data;
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)
@@ -181,6 +181,8 @@ static void find_tracepoint(struct tracepoint *tp, void *priv)
 		tp_exit = tp;
 	else if (!strcmp(tp->name, "sched_process_free"))
 		tp_free = tp;
+	else if (!strcmp(tp->name, "sched_process_exec"))
+		tp_exec = tp;
 }
 
 static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
@@ -198,13 +200,20 @@ static void probe_free(void *data, struct task_struct *task)
 	l3ns_rs_task_free(data, task);
 }
 
+/* A successful execve(): the new program is about to run. */
+static void probe_exec(void *data, struct task_struct *task, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	l3ns_rs_task_exec(data, task);
+}
+
 int l3ns_c_task_probes_register(void *data)
 {
 	int err;
 
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
-	if (!tp_fork || !tp_exit || !tp_free) {
-		pr_err("sched_process_fork/exit/free tracepoints not found\n");
+	if (!tp_fork || !tp_exit || !tp_free || !tp_exec) {
+		pr_err("sched_process_fork/exit/free/exec tracepoints not found\n");
 		return -ENOENT;
 	}
 	l3ns_tp_data = data;
@@ -215,8 +224,13 @@ int l3ns_c_task_probes_register(void *data)
 	if (err)
 		goto out_fork;
 	err = tracepoint_probe_register(tp_free, probe_free, data);
+	if (err)
+		goto out_exit;
+	err = tracepoint_probe_register(tp_exec, probe_exec, data);
 	if (!err)
 		return 0;
+	tracepoint_probe_unregister(tp_free, probe_free, data);
+out_exit:
 	tracepoint_probe_unregister(tp_exit, probe_exit, data);
 out_fork:
 	tracepoint_probe_unregister(tp_fork, probe_fork, data);
@@ -226,6 +240,7 @@ out_fork:
 
 void l3ns_c_task_probes_unregister(void)
 {
+	tracepoint_probe_unregister(tp_exec, probe_exec, l3ns_tp_data);
 	tracepoint_probe_unregister(tp_free, probe_free, l3ns_tp_data);
 	tracepoint_probe_unregister(tp_exit, probe_exit, l3ns_tp_data);
 	tracepoint_probe_unregister(tp_fork, probe_fork, l3ns_tp_data);

@@ -262,6 +262,8 @@ void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
 void l3ns_rs_task_exit(void *data, const void *task);
 void l3ns_rs_task_free(void *data, const void *task);
+/* The task completed an execve(): a member's namespace is sealed. */
+void l3ns_rs_task_exec(void *data, const void *task);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
  * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does

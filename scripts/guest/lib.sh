@@ -24,6 +24,24 @@ expect_write_error() {
 	note "ok: write '$2' -> $1"
 }
 
+# sh_write FILE TEXT: one write of TEXT by this shell itself (a builtin: no
+# execve, so it does not seal an L3 namespace); prints "ok" or "errno NAME"
+# (from the C library's message, for the errnos l3ns gives).
+sh_write() {
+	msg=$( { echo "$2" >"$1"; } 2>&1 ) && { echo ok; return 0; }
+	case $msg in
+	*"Cannot assign requested address"*) echo "errno EADDRNOTAVAIL" ;;
+	*"Device or resource busy"*) echo "errno EBUSY" ;;
+	*"File exists"*) echo "errno EEXIST" ;;
+	*"Invalid argument"*) echo "errno EINVAL" ;;
+	*"No such device"*) echo "errno ENODEV" ;;
+	*"Operation not permitted"*) echo "errno EPERM" ;;
+	*"No space left on device"*) echo "errno ENOSPC" ;;
+	*"Permission denied"*) echo "errno EACCES" ;;
+	*) echo "error $msg" ;;
+	esac
+}
+
 # netns_inode [PID]: inode number of a task's network namespace.
 netns_inode() { readlink "/proc/${1:-self}/ns/net" | sed 's/net:\[\([0-9]*\)\]/\1/'; }
 
