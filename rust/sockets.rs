@@ -7,7 +7,7 @@
 
 use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
 use crate::policy::bindrule::{
-    is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
+    bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
 };
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
@@ -147,7 +147,7 @@ impl State {
         needs_cap: bool,
     ) -> Result<BindRewrite> {
         let sk = sock.id();
-        let new_addr = self.bind_addr_check(sk, net, addr)?;
+        let new_addr = self.bind_addr_check(sk, net, bind_reach(addr, v6only))?;
         let port = match (self.sock_slot(sk), shared_port) {
             (Some(slot), Some((proto, port))) if self.shareable(net, slot, addr, v6only) => {
                 // The kernel would judge the hidden port, never privileged.
@@ -266,6 +266,31 @@ impl State {
         Err(EPERM)
     }
 
+    /// A member has no IPv6: its socket `sk` connects or sends to a native
+    /// IPv6 destination (`::1` included).
+    pub(crate) fn v6_dest_check(&self, sk: SockId) -> Result {
+        let Some(index) = self.sock_slot(sk) else {
+            return Ok(());
+        };
+        let id = self.refused(index);
+        if ffi::log_ratelimit() {
+            pr_info!(
+                "connect/send: L3 namespace {} has no IPv6 (ENETUNREACH)\n",
+                id
+            );
+        }
+        Err(ENETUNREACH)
+    }
+
+    /// A native IPv6 packet for socket `sk`: never a member's (softirq).
+    pub(crate) fn v6_deliver_check(&self, sk: SockId) -> Result {
+        if self.sock_slot(sk).is_none() {
+            return Ok(());
+        }
+        self.dropped_delivery.fetch_add(1, Ordering::Relaxed);
+        Err(EPERM)
+    }
+
     /// The open guard: the current task opens a file of `kind` for writing.
     pub(crate) fn file_open_check(&self, kind: OpenKind) -> Result {
         if member_may_open_for_write(kind) {
@@ -296,6 +321,7 @@ impl State {
             SocketVerdict::Allow => return Ok(()),
             SocketVerdict::Family => EPERM,
             SocketVerdict::Protocol => EPROTONOSUPPORT,
+            SocketVerdict::NoIpv6 => EAFNOSUPPORT,
         };
         let id = self.refused(index);
         if ffi::log_ratelimit() {

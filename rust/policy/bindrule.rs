@@ -94,11 +94,22 @@ pub fn always_bindable(addr: u32) -> bool {
     addr == INADDR_ANY || addr == INADDR_BROADCAST || is_loopback(addr) || is_multicast(addr)
 }
 
-/// May a socket of a member namespace owning `own` bind `addr`?
+/// What a bind of `addr` reaches: `::` on an `IPV6_V6ONLY` socket serves
+/// native IPv6 only, like any other IPv6 address.
+pub fn bind_reach(addr: BindAddr, v6only: bool) -> BindAddr {
+    match addr {
+        BindAddr::V6Any if v6only => BindAddr::V6Other,
+        other => other,
+    }
+}
+
+/// May a socket of a member namespace owning `own` bind `addr` (as
+/// [`bind_reach`] gives it)? A member has no IPv6, as a FreeBSD jail without
+/// IPv6 addresses: `::` of a dual-stack socket (serving IPv4) only.
 pub fn member_may_bind(addr: BindAddr, own: impl Iterator<Item = Owned> + Clone) -> bool {
     match addr {
-        BindAddr::V6Any | BindAddr::V6Loopback => true,
-        BindAddr::V6Other => false,
+        BindAddr::V6Any => true,
+        BindAddr::V6Loopback | BindAddr::V6Other => false,
         BindAddr::V4(a) if always_bindable(a) => true,
         BindAddr::V4(a) => {
             own.clone().any(|o| o.addr == a)

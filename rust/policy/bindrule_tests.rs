@@ -44,7 +44,11 @@ fn member_binds_own_and_special_addresses_only() {
         assert!(!may(bad), "{bad:#x}");
     }
     assert!(member_may_bind(BindAddr::V6Any, [A].into_iter()));
-    assert!(member_may_bind(BindAddr::V6Loopback, [A].into_iter()));
+    assert!(!member_may_bind(BindAddr::V6Loopback, [A].into_iter()));
+    let v6only_any = bind_reach(BindAddr::V6Any, true);
+    assert!(!member_may_bind(v6only_any, [A].into_iter()));
+    assert_eq!(bind_reach(BindAddr::V6Any, false), BindAddr::V6Any);
+    assert_eq!(bind_reach(BindAddr::V4(1), true), BindAddr::V4(1));
     assert!(!member_may_bind(BindAddr::V6Other, [A].into_iter()));
     assert!(
         !member_may_bind(BindAddr::V4(0x0a00_0002), core::iter::empty()),

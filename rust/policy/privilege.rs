@@ -40,6 +40,9 @@ pub enum SocketVerdict {
     /// DCCP, UDP-Lite, MPTCP): its ports and delivery would be the
     /// parent's.
     Protocol,
+    /// `EAFNOSUPPORT`: raw IPv6 and ICMPv6 sockets, which exist only for
+    /// native IPv6 (a member has no IPv6).
+    NoIpv6,
 }
 
 /// May a member task create a user socket? IP sockets: TCP, UDP, ping
@@ -57,6 +60,9 @@ pub fn member_socket(family: i32, kind: i32, protocol: i32) -> SocketVerdict {
     }
     if family != AF_INET && family != AF_INET6 {
         return SocketVerdict::Allow;
+    }
+    if family == AF_INET6 && (kind & 0xf == RAW || protocol == ICMPV6) {
+        return SocketVerdict::NoIpv6;
     }
     // SOCK_NONBLOCK / SOCK_CLOEXEC live above the type's low four bits.
     let ok = match kind & 0xf {

@@ -25,7 +25,7 @@ fn members_lose_net_and_sys_admin_and_packet_sockets() {
         (2, 2, 0),
         (2, 2, 17),
         (2, 2, 1),
-        (10, 2, 58),
+        (10, 2, 0),
         (2, 3, 255),
         (1, 1, 0),
         (1, 5, 0),
@@ -41,6 +41,14 @@ fn members_lose_net_and_sys_admin_and_packet_sockets() {
         SocketVerdict::Allow,
         "SOCK_NONBLOCK | SOCK_CLOEXEC"
     );
+    // No IPv6 for members: raw IPv6, ICMPv6 (ping6).
+    for (family, kind, proto) in [(10, 3, 58), (10, 3, 255), (10, 2, 58), (10, 3 | 0o4000, 0)] {
+        assert_eq!(
+            member_socket(family, kind, proto),
+            SocketVerdict::NoIpv6,
+            "{family} {kind} {proto}"
+        );
+    }
     // SCTP (stream and seqpacket), MPTCP, UDP-Lite, DCCP.
     for (family, kind, proto) in [
         (2, 1, 132),

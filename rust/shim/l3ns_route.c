@@ -32,6 +32,7 @@ L3NS_PROBED(ip_route_output_flow, struct rtable *(*)(struct net *, struct flowi4
 						     const struct sock *));
 L3NS_PROBED(security_socket_connect, int (*)(struct socket *, struct sockaddr *, int));
 L3NS_PROBED(security_socket_sendmsg, int (*)(struct socket *, struct msghdr *, int));
+L3NS_PROBED(security_sock_rcv_skb, int (*)(struct sock *, struct sk_buff *));
 L3NS_PROBED(inet_getname, int (*)(struct socket *, struct sockaddr *, int));
 L3NS_PROBED(inet6_getname, int (*)(struct socket *, struct sockaddr *, int));
 #include "l3ns_steer.h"
@@ -182,11 +183,21 @@ bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 por
  * the sockaddr, about to reach ->connect() or ->sendmsg(), may have been
  * rewritten).
  */
+/* A native IPv6 destination (not v4-mapped), `::1` included. */
+static bool sockaddr_native_v6(const struct sockaddr *sa, int len)
+{
+	return sa && len >= SIN6_LEN_RFC2133 && sa->sa_family == AF_INET6 &&
+	       !ipv6_addr_v4mapped(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
 static int dest_check(struct socket *sock, struct sockaddr *sa, int len, bool unspec_v4)
 {
 	u32 daddr, rewrite = 0;
 	u16 dport;
 	int err = 0;
+
+	if (sock && inet_user_sock(sock->sk) && sockaddr_native_v6(sa, len))
+		return l3ns_rs_v6_check(l3ns_route_data, sock->sk);
 
 	if (sock && inet_user_sock(sock->sk) && sockaddr_v4_as(sa, len, unspec_v4, &daddr, &dport)) {
 		struct net *net = sock_net(sock->sk);
@@ -223,7 +234,11 @@ static void notrace sendmsg_cb(unsigned long ip, unsigned long parent_ip,
 
 	if (bit < 0)
 		return;
-	if (sock && sock->sk && sock->sk->sk_type != SOCK_STREAM && msg) {
+	/* TCP ignores the destination of a connected socket's sendmsg(), but
+	 * MSG_FASTOPEN connects to it: IPv6 is judged for every type.
+	 */
+	if (sock && sock->sk && msg && (sock->sk->sk_type != SOCK_STREAM ||
+					sockaddr_native_v6(msg->msg_name, msg->msg_namelen))) {
 		err = dest_check(sock, msg->msg_name, msg->msg_namelen,
 				 sock->sk->sk_family == AF_INET);
 		if (err)
@@ -267,6 +282,31 @@ static void notrace rcv_cb(unsigned long ip, unsigned long parent_ip,
 		return;
 	if (rcv_refuse(sk, skb))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)rcv_refused);
+	l3ns_redirect_exit(bit);
+}
+
+/*
+ * Native IPv6 deliveries (a member has no IPv6): security_sock_rcv_skb()
+ * runs in sk_filter_trim_cap() for every TCP, UDP, raw and ping delivery;
+ * an IPv6 packet for a member's socket is refused there (dropped, as a
+ * socket filter would). IPv4 packets -- v4-mapped traffic to a dual-stack
+ * socket included -- return after one test.
+ */
+static void notrace v6_rcv_cb(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct sock *sk = (struct sock *)ftrace_regs_get_argument(fregs, 0);
+	struct sk_buff *skb = (struct sk_buff *)ftrace_regs_get_argument(fregs, 1);
+	int bit, err;
+
+	if (!skb || skb->protocol != htons(ETH_P_IPV6))
+		return;
+	bit = l3ns_redirect_enter(ip, parent_ip);
+	if (bit < 0)
+		return;
+	err = inet_user_sock(sk) ? l3ns_rs_v6_deliver_check(l3ns_route_data, sk) : 0;
+	if (err)
+		l3ns_redirect_refuse(fregs, err);
 	l3ns_redirect_exit(bit);
 }
 
@@ -349,6 +389,7 @@ static void notrace getname6_cb(unsigned long ip, unsigned long parent_ip,
 static struct l3ns_redirect route_redirects[] = {
 	{ .symbol = "sock_queue_rcv_skb_reason",
 	  .ops = { .func = rcv_cb, .flags = L3NS_REDIRECT_FLAGS } },
+	{ .symbol = "security_sock_rcv_skb", .ops = { .func = v6_rcv_cb, .flags = L3NS_REDIRECT_FLAGS } },
 	{ .symbol = "security_socket_connect",
 	  .ops = { .func = connect_cb, .flags = L3NS_REDIRECT_FLAGS } },
 	{ .symbol = "security_socket_sendmsg",

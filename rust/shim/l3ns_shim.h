@@ -271,6 +271,12 @@ void l3ns_rs_reap(void *data);
  */
 int l3ns_rs_capable_check(void *data, int cap);
 int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
+/* A member socket's connect()/sendmsg() to a native IPv6 destination, and
+ * a native IPv6 packet delivered to it: 0 for non-members, else
+ * -ENETUNREACH / -EPERM (a member has no IPv6).
+ */
+int l3ns_rs_v6_check(void *data, const void *sk);
+int l3ns_rs_v6_deliver_check(void *data, const void *sk);
 /* The current task opens a file of `kind` for writing: 0, or -EACCES. */
 int l3ns_rs_file_open_check(void *data, u32 kind);
 /* A member created a user socket: tag it (0) or refuse it (-errno). */

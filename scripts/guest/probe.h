@@ -13,5 +13,7 @@ int ports_main(int argc, char **argv);
 
 /* probe_attack.c: what a root member tries; -1 when argv is not one. */
 int attack_main(int argc, char **argv);
+/* probe_v6.c: IPv6 as a member would use it; -1 when argv is not one. */
+int v6_main(int argc, char **argv);
 
 #endif

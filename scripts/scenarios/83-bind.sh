@@ -1,6 +1,7 @@
 # bind(): a member may bind its own addresses, their subnet's network and
 # broadcast addresses, 127/8, INADDR_ANY, 255.255.255.255 and multicast;
-# everything else is EADDRNOTAVAIL (TCP, UDP, raw, dual-stack). The parent
+# everything else is EADDRNOTAVAIL (TCP, UDP, raw, dual-stack; IPv6 but
+# :: of a dual-stack socket). The parent
 # may not bind what a child owns.
 ensure_loaded
 net_setup
@@ -14,20 +15,23 @@ for c in "tcp 10.0.0.2" "tcp 10.0.0.1" "tcp 10.0.0.3" "tcp 0.0.0.0" "tcp 127.0.0
 done
 echo "refusals => $(sed -n 's/^refusals: //p' /sys/kernel/debug/net_ns/info)"
 X
-out=$(member "sh /tmp/bind-checks.sh")
+# Sourced, not run: an execve() would seal the namespace before it takes.
+out=$(member ". /tmp/bind-checks.sh")
 # Its namespace ended when the member was waited for: 10.0.0.2 is free.
 grep -q '10.0.0.2/24' $D/children && { cat $D/children; fail "10.0.0.2 not returned"; }
 echo "$out"
 r() { echo "$out" | sed -n "s/^$1 => //p"; }
 for ok in "tcp 10.0.0.2" "tcp 0.0.0.0" "tcp 127.0.0.1" "tcp 127.0.2.3" "udp 255.255.255.255" \
-	"udp 10.0.0.255" "udp 224.0.0.251" "raw 10.0.0.2" "tcp6 ::" "tcp6 ::1"; do
+	"udp 10.0.0.255" "udp 224.0.0.251" "raw 10.0.0.2" "tcp6 ::"; do
 	case $(r "$ok") in ok*) note "ok: member bind $ok allowed" ;; *) fail "member bind $ok: $(r "$ok")" ;; esac
 done
 expect "v4-mapped own address" "ok ::ffff:10.0.0.2" "$(r 'tcp6 ::ffff:10.0.0.2')"
-for bad in "tcp 10.0.0.1" "tcp 10.0.0.3" "udp 192.168.1.1" "raw 10.0.0.1" "tcp6 ::ffff:10.0.0.1" "udp6 2001:db8::1"; do
+# (no IPv6 for members: ::1 too, scenario 98)
+for bad in "tcp 10.0.0.1" "tcp 10.0.0.3" "udp 192.168.1.1" "raw 10.0.0.1" "tcp6 ::ffff:10.0.0.1" "udp6 2001:db8::1" \
+	"tcp6 ::1"; do
 	expect "member bind $bad" "errno EADDRNOTAVAIL" "$(r "$bad")"
 done
-assert_ge "refusals counted" 6 "$(r refusals)"
+assert_ge "refusals counted" 7 "$(r refusals)"
 sh -c "$(member_sh "echo 'eth0 10.0.0.2' > $D/info; exec sleep 5")" & holder=$!
 wait_for sh -c "grep -q '10.0.0.2/24' $D/children" || fail "child did not take 10.0.0.2"
 expect "parent bind of a child's address" "errno EADDRNOTAVAIL" "$(l3ns-probe bind udp 10.0.0.2 0)"
