@@ -14,6 +14,13 @@
  *                                 on its socket lock) for SECS; prints
  *                                 "calls N leaks M", a leak being any answer
  *                                 other than 0.0.0.0:PORT
+ *   binds THREADS SECS PORT       THREADS threads each bind a new UDP socket
+ *                                 (SO_REUSEADDR) to 0.0.0.0:(PORT + thread %
+ *                                 16) again and again
+ *                                 for SECS (a member's wildcard bind: a hidden
+ *                                 port); prints "binds N leaks M", a leak
+ *                                 being a failed bind or a getsockname()
+ *                                 showing another port
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,6 +80,7 @@ static int cmd_unspec(const char *proto, const char *addr, int port, int secs)
 struct getname_run {
 	int fd;
 	int port;
+	int base;
 	time_t until;
 	long calls;
 	long leaks;
@@ -118,10 +126,55 @@ static int cmd_getname(int threads, int secs, int port)
 	return 0;
 }
 
+static void *binds_thread(void *arg)
+{
+	struct getname_run *g = arg;
+	/* 16 ports (a namespace has 32 shared ports), shared with SO_REUSEADDR. */
+	int port = g->base + __atomic_fetch_add(&g->port, 1, __ATOMIC_RELAXED) % 16;
+	long calls = 0, leaks = 0;
+
+	while (time(NULL) < g->until) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+		socklen_t len = sizeof(sa);
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		calls++;
+		if (fd >= 0)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    getsockname(fd, (struct sockaddr *)&sa, &len) || ntohs(sa.sin_port) != port)
+			leaks++;
+		if (fd >= 0)
+			close(fd);
+	}
+	__atomic_add_fetch(&g->calls, calls, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&g->leaks, leaks, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int cmd_binds(int threads, int secs, int port)
+{
+	struct getname_run g = { .base = port };
+	pthread_t *t = calloc(threads, sizeof(*t));
+	int i, started = 0;
+
+	if (!t)
+		return 2;
+	g.until = time(NULL) + secs;
+	for (i = 0; i < threads; i++)
+		started += !pthread_create(&t[i], NULL, binds_thread, &g);
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	printf("threads %d binds %ld leaks %ld\n", started, g.calls, g.leaks);
+	return 0;
+}
+
 int attack_main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "unspec"))
 		return cmd_unspec(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	if (argc == 5 && !strcmp(argv[1], "binds"))
+		return cmd_binds(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "getname"))
 		return cmd_getname(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	return -1;
