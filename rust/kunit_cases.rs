@@ -1,302 +1,299 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit case bodies, run inside the kernel when the module loads.
-//!
-//! The case table still lives
-//! in C (`kunit/l3ns_kunit.c`) and calls these functions (the 7.3 crate has
-//! `#[kunit_tests]`; moving to it is part of the Rust-first rework). Each returns 0 on
-//! success or the source line of the first failed check (reported by the C
-//! side). Written as plain checks so they move to `#[kunit_tests]` later.
+//! KUnit suite `l3ns`, run inside the kernel when the module loads (the
+//! 7.3 crate's `#[kunit_tests]`: each `#[test]` is a KUnit case, `assert!`
+//! reports through KUnit with its file and line). Results land in dmesg
+//! (KTAP) and in `/sys/kernel/debug/kunit/l3ns/results`.
 #![cfg(CONFIG_KUNIT)]
 
-use crate::control::{format_info, InfoView};
-use crate::ffi::tags::{test_key, test_sock_key, PortTags, SockTags, TaskTags};
-use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
-use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
-use crate::policy::demux::{may_deliver, may_see};
-use crate::policy::nstable::{NsTable, Writer};
-use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
-use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
-use crate::policy::source::{member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK};
-use crate::registry::CLOSED;
-use kernel::ffi::c_int;
-use kernel::prelude::*;
+use kernel::prelude::kunit_tests;
 
-macro_rules! check {
-    ($cond:expr) => {
-        if !$cond {
-            return line!() as c_int;
-        }
+#[kunit_tests(l3ns)]
+mod tests {
+    use crate::control::{format_info, InfoView};
+    use crate::ffi::tags::{test_key, test_sock_key, PortTags, SockTags, TaskTags};
+    use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
+    use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
+    use crate::policy::demux::{may_deliver, may_see};
+    use crate::policy::nstable::{NsTable, Writer};
+    use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
+    use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
+    use crate::policy::source::{
+        member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK,
     };
-}
+    use crate::registry::CLOSED;
+    use kernel::prelude::*;
 
-/// The strict parsers, compiled for the kernel.
-#[no_mangle]
-extern "C" fn l3ns_kunit_parser() -> c_int {
-    check!(parse_start(b"3\n") == Ok(StartLevel::Layer3));
-    check!(parse_start(b"2") == Ok(StartLevel::Layer2));
-    check!(parse_start(b"4\n") == Err(ParseError::Malformed));
-    check!(parse_start(b"3\n\n") == Err(ParseError::Malformed));
-    check!(parse_ipv4(b"10.0.0.2") == Ok(0x0a00_0002));
-    check!(parse_ipv4(b"999.0.0.1").is_err());
-    check!(parse_take(b"eth0:1 10.0.0.3\n").map(|t| t.ifname.label) == Ok(Some(&b"eth0:1"[..])));
-    check!(parse_take(b"eth0 10.0.0.2 junk").is_err());
-    0
-}
+    /// The strict parsers, compiled for the kernel.
+    #[test]
+    fn parser() -> Result {
+        assert!(parse_start(b"3\n") == Ok(StartLevel::Layer3));
+        assert!(parse_start(b"2") == Ok(StartLevel::Layer2));
+        assert!(parse_start(b"4\n") == Err(ParseError::Malformed));
+        assert!(parse_start(b"3\n\n") == Err(ParseError::Malformed));
+        assert!(parse_ipv4(b"10.0.0.2") == Ok(0x0a00_0002));
+        assert!(parse_ipv4(b"999.0.0.1").is_err());
+        assert!(
+            parse_take(b"eth0:1 10.0.0.3\n").map(|t| t.ifname.label) == Ok(Some(&b"eth0:1"[..]))
+        );
+        assert!(parse_take(b"eth0 10.0.0.2 junk").is_err());
+        Ok(())
+    }
 
-/// Namespace table lifecycle in a kernel allocation.
-#[no_mangle]
-extern "C" fn l3ns_kunit_nstable() -> c_int {
-    let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
-        return line!() as c_int;
-    };
-    t.set_limit(2);
-    let w = Writer::assume_locked();
-    let Ok(a) = t.create(&w, 42) else {
-        return line!() as c_int;
-    };
-    check!(a.id == 1 && a.members == 1 && a.parent == 42);
-    check!(t.create(&w, 42).is_ok());
-    check!(t.create(&w, 42).is_err());
-    check!(t.member_get(a.index));
-    check!(!t.member_put(a.index));
-    check!(t.member_put(a.index));
-    check!(t.reap_ended(&w, |_| {}) == 1);
-    let Ok(c) = t.create(&w, 42) else {
-        return line!() as c_int;
-    };
-    check!(c.id == 3);
-    0
-}
+    /// Namespace table lifecycle in a kernel allocation.
+    #[test]
+    fn nstable() -> Result {
+        let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
+            return Err(EINVAL);
+        };
+        t.set_limit(2);
+        let w = Writer::assume_locked();
+        let Ok(a) = t.create(&w, 42) else {
+            return Err(EINVAL);
+        };
+        assert!(a.id == 1 && a.members == 1 && a.parent == 42);
+        assert!(t.create(&w, 42).is_ok());
+        assert!(t.create(&w, 42).is_err());
+        assert!(t.member_get(a.index));
+        assert!(!t.member_put(a.index));
+        assert!(t.member_put(a.index));
+        assert!(t.reap_ended(&w, |_| {}) == 1);
+        let Ok(c) = t.create(&w, 42) else {
+            return Err(EINVAL);
+        };
+        assert!(c.id == 3);
+        Ok(())
+    }
 
-/// The C tag table through its safe wrapper (keys that are never task
-/// addresses, so real members are not disturbed).
-#[no_mangle]
-extern "C" fn l3ns_kunit_tags() -> c_int {
-    let (k1, k2) = (test_key(8), test_key(16));
-    let before = TaskTags::count();
-    check!(TaskTags::get(k1).is_none());
-    check!(TaskTags::set(k1, 5).is_ok());
-    check!(TaskTags::set(k1, 6) == Err(EEXIST));
-    check!(TaskTags::set(k2, 7).is_ok());
-    check!(TaskTags::get(k1) == Some(5) && TaskTags::get(k2) == Some(7));
-    check!(TaskTags::count() == before + 2);
-    check!(TaskTags::del(k1) == Some(5));
-    check!(TaskTags::del(k1).is_none());
-    check!(TaskTags::del(k2) == Some(7));
-    check!(TaskTags::count() == before);
-    // Replace only from the expected value; purge by value, a socket's
-    // port tag going with it. 1000 is never a live namespace's tag.
-    let (s1, s2, s3) = (test_sock_key(24), test_sock_key(32), test_sock_key(40));
-    let (socks, ports) = (SockTags::count(), PortTags::count());
-    check!(SockTags::set(s1, 1000).is_ok() && SockTags::set(s2, 1000).is_ok());
-    check!(SockTags::set(s3, 1001).is_ok() && PortTags::set(s1, 61500).is_ok());
-    check!(!SockTags::replace(s1, 999, 1000 | CLOSED));
-    check!(SockTags::replace(s1, 1000, 1000 | CLOSED));
-    check!(SockTags::get(s1) == Some(1000 | CLOSED));
-    let mut freed = [0u32; 2];
-    let mut n = 0;
-    SockTags::purge(1000, CLOSED, |port| {
-        if let Some(f) = freed.get_mut(n) {
-            *f = port;
-        }
-        n += 1;
-    });
-    check!(n == 2 && freed.contains(&61500) && freed.contains(&0));
-    check!(SockTags::get(s1).is_none() && SockTags::get(s2).is_none());
-    check!(PortTags::get(s1).is_none());
-    check!(SockTags::del(s3) == Some(1001));
-    check!(SockTags::count() == socks && PortTags::count() == ports);
-    0
-}
-
-/// `info` keeps the patch's five lines first, in order and wording.
-#[no_mangle]
-extern "C" fn l3ns_kunit_info_format() -> c_int {
-    let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else {
-        return line!() as c_int;
-    };
-    // Tables are large: never on the kernel stack (zeroed in place).
-    let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
-        return line!() as c_int;
-    };
-    t.set_limit(1);
-    let w = Writer::assume_locked();
-    let v = InfoView {
-        nsproxy: "00000000deadbeef",
-        nsproxy_refcnt: 3,
-        net_inum: 4026531840,
-        net_refcnt: 9,
-        l3: t.create(&w, 4026531840).ok(),
-        addrs: &[],
-        ports: &[(Proto::Tcp, 8080), (Proto::Udp, 53)],
-        shared_loopback: false,
-        children: 1,
-        pre_routing_packets: 5,
-        local_out_packets: 6,
-        local_out_drops: 0,
-        delivery_drops: 0,
-        steered_packets: 7,
-        local_in_rejects: 8,
-        hidden_ports: 9,
-        probe_misses: 0,
-        refused_opens: 3,
-    };
-    let Ok(n) = format_info(&v, &mut buf) else {
-        return line!() as c_int;
-    };
-    let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
-    check!(buf.get(..expect.len()) == Some(expect));
-    let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
-    check!(buf[..n].windows(ports.len()).any(|w| w == ports));
-    check!(buf[..n].ends_with(
-        b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\n"
-    ));
-    let v2 = InfoView { l3: None, ..v };
-    let Ok(n) = format_info(&v2, &mut buf) else {
-        return line!() as c_int;
-    };
-    check!(buf[..n].starts_with(b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 4026531840\nnet_ns refcnt: 9\nlevel: layer 2\nl2_net_ns:"));
-    check!(format_info(&v2, &mut buf[..20]) == Err(ENOSPC));
-    0
-}
-
-/// The hidden-port table in a kernel allocation: one hidden port per
-/// (namespace, protocol, port), shared by references, released by the last.
-#[no_mangle]
-extern "C" fn l3ns_kunit_porttable() -> c_int {
-    let Ok(t) = KBox::<PortTable>::init(pin_init::zeroed::<PortTable>(), GFP_KERNEL) else {
-        return line!() as c_int;
-    };
-    let r = Reserver::assume_locked();
-    let a = Shared {
-        slot: 0,
-        proto: Proto::Tcp,
-        port: 8080,
-    };
-    let b = Shared { slot: 1, ..a };
-    let Ok(ha) = t.reserve(&r, a, |_| false) else {
-        return line!() as c_int;
-    };
-    check!(PortTable::is_hidden(ha));
-    check!(t.reserve(&r, a, |_| false) == Ok(ha));
-    let Ok(hb) = t.reserve(&r, b, |h| h == ha.wrapping_add(1)) else {
-        return line!() as c_int;
-    };
-    check!(hb != ha && hb != ha.wrapping_add(1));
-    check!(t.hidden(a) == Some(ha) && t.shared(hb) == Some(b));
-    check!(t
-        .hidden(Shared {
-            proto: Proto::Udp,
-            ..a
-        })
-        .is_none());
-    t.release(ha);
-    check!(t.hidden(a) == Some(ha));
-    t.release(ha);
-    t.release(hb);
-    check!(t.hidden(a).is_none() && t.shared(hb).is_none() && t.is_empty());
-    0
-}
-
-/// The address table in a kernel allocation: exclusive ownership, removal.
-#[no_mangle]
-extern "C" fn l3ns_kunit_addrtable() -> c_int {
-    let Ok(t) = KBox::<AddrTable>::init(pin_init::zeroed::<AddrTable>(), GFP_KERNEL) else {
-        return line!() as c_int;
-    };
-    let w = Writer::assume_locked();
-    let key = AddrKey {
-        net: 0xF000_0000,
-        addr: 0x0a00_0002,
-    };
-    check!(t
-        .insert(
-            &w,
-            key,
-            Owner {
-                slot: 1,
-                prefix_len: 24
+    /// The C tag table through its safe wrapper (keys that are never task
+    /// addresses, so real members are not disturbed).
+    #[test]
+    fn tags() -> Result {
+        let (k1, k2) = (test_key(8), test_key(16));
+        let before = TaskTags::count();
+        assert!(TaskTags::get(k1).is_none());
+        assert!(TaskTags::set(k1, 5).is_ok());
+        assert!(TaskTags::set(k1, 6) == Err(EEXIST));
+        assert!(TaskTags::set(k2, 7).is_ok());
+        assert!(TaskTags::get(k1) == Some(5) && TaskTags::get(k2) == Some(7));
+        assert!(TaskTags::count() == before + 2);
+        assert!(TaskTags::del(k1) == Some(5));
+        assert!(TaskTags::del(k1).is_none());
+        assert!(TaskTags::del(k2) == Some(7));
+        assert!(TaskTags::count() == before);
+        // Replace only from the expected value; purge by value, a socket's
+        // port tag going with it. 1000 is never a live namespace's tag.
+        let (s1, s2, s3) = (test_sock_key(24), test_sock_key(32), test_sock_key(40));
+        let (socks, ports) = (SockTags::count(), PortTags::count());
+        assert!(SockTags::set(s1, 1000).is_ok() && SockTags::set(s2, 1000).is_ok());
+        assert!(SockTags::set(s3, 1001).is_ok() && PortTags::set(s1, 61500).is_ok());
+        assert!(!SockTags::replace(s1, 999, 1000 | CLOSED));
+        assert!(SockTags::replace(s1, 1000, 1000 | CLOSED));
+        assert!(SockTags::get(s1) == Some(1000 | CLOSED));
+        let mut freed = [0u32; 2];
+        let mut n = 0;
+        SockTags::purge(1000, CLOSED, |port| {
+            if let Some(f) = freed.get_mut(n) {
+                *f = port;
             }
-        )
-        .is_ok());
-    check!(
-        t.lookup(key)
-            == Some(Owner {
-                slot: 1,
-                prefix_len: 24
+            n += 1;
+        });
+        assert!(n == 2 && freed.contains(&61500) && freed.contains(&0));
+        assert!(SockTags::get(s1).is_none() && SockTags::get(s2).is_none());
+        assert!(PortTags::get(s1).is_none());
+        assert!(SockTags::del(s3) == Some(1001));
+        assert!(SockTags::count() == socks && PortTags::count() == ports);
+        Ok(())
+    }
+
+    /// `info` keeps the patch's five lines first, in order and wording.
+    #[test]
+    fn info_format() -> Result {
+        let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else {
+            return Err(EINVAL);
+        };
+        // Tables are large: never on the kernel stack (zeroed in place).
+        let Ok(t) = KBox::<NsTable>::init(pin_init::zeroed::<NsTable>(), GFP_KERNEL) else {
+            return Err(EINVAL);
+        };
+        t.set_limit(1);
+        let w = Writer::assume_locked();
+        let v = InfoView {
+            nsproxy: "00000000deadbeef",
+            nsproxy_refcnt: 3,
+            net_inum: 4026531840,
+            net_refcnt: 9,
+            l3: t.create(&w, 4026531840).ok(),
+            addrs: &[],
+            ports: &[(Proto::Tcp, 8080), (Proto::Udp, 53)],
+            shared_loopback: false,
+            children: 1,
+            pre_routing_packets: 5,
+            local_out_packets: 6,
+            local_out_drops: 0,
+            delivery_drops: 0,
+            steered_packets: 7,
+            local_in_rejects: 8,
+            hidden_ports: 9,
+            probe_misses: 0,
+            refused_opens: 3,
+        };
+        let Ok(n) = format_info(&v, &mut buf) else {
+            return Err(EINVAL);
+        };
+        let expect: &[u8] = b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 1\nnet_ns refcnt: 1\nlevel: layer 3\nid: 1\n";
+        assert!(buf.get(..expect.len()) == Some(expect));
+        let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
+        assert!(buf[..n].windows(ports.len()).any(|w| w == ports));
+        assert!(buf[..n].ends_with(
+            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\n"
+        ));
+        let v2 = InfoView { l3: None, ..v };
+        let Ok(n) = format_info(&v2, &mut buf) else {
+            return Err(EINVAL);
+        };
+        assert!(buf[..n].starts_with(b"nsproxy: 00000000deadbeef\nnsproxy refcnt: 3\nnet_ns: 4026531840\nnet_ns refcnt: 9\nlevel: layer 2\nl2_net_ns:"));
+        assert!(format_info(&v2, &mut buf[..20]) == Err(ENOSPC));
+        Ok(())
+    }
+
+    /// The hidden-port table in a kernel allocation: one hidden port per
+    /// (namespace, protocol, port), shared by references, released by the last.
+    #[test]
+    fn porttable() -> Result {
+        let Ok(t) = KBox::<PortTable>::init(pin_init::zeroed::<PortTable>(), GFP_KERNEL) else {
+            return Err(EINVAL);
+        };
+        let r = Reserver::assume_locked();
+        let a = Shared {
+            slot: 0,
+            proto: Proto::Tcp,
+            port: 8080,
+        };
+        let b = Shared { slot: 1, ..a };
+        let Ok(ha) = t.reserve(&r, a, |_| false) else {
+            return Err(EINVAL);
+        };
+        assert!(PortTable::is_hidden(ha));
+        assert!(t.reserve(&r, a, |_| false) == Ok(ha));
+        let Ok(hb) = t.reserve(&r, b, |h| h == ha.wrapping_add(1)) else {
+            return Err(EINVAL);
+        };
+        assert!(hb != ha && hb != ha.wrapping_add(1));
+        assert!(t.hidden(a) == Some(ha) && t.shared(hb) == Some(b));
+        assert!(t
+            .hidden(Shared {
+                proto: Proto::Udp,
+                ..a
             })
-    );
-    check!(
-        t.insert(
-            &w,
-            key,
-            Owner {
-                slot: 2,
-                prefix_len: 24
-            }
-        ) == Err(AddrError::Owned(Owner {
-            slot: 1,
-            prefix_len: 24
-        }))
-    );
-    check!(t
-        .lookup(AddrKey {
-            net: 0xF000_0001,
-            ..key
-        })
-        .is_none());
-    check!(t.remove(&w, key).is_some() && t.lookup(key).is_none() && t.is_empty());
-    0
-}
+            .is_none());
+        t.release(ha);
+        assert!(t.hidden(a) == Some(ha));
+        t.release(ha);
+        t.release(hb);
+        assert!(t.hidden(a).is_none() && t.shared(hb).is_none() && t.is_empty());
+        Ok(())
+    }
 
-/// The bind rule, the source choice, demux and visibility, in the kernel.
-#[no_mangle]
-extern "C" fn l3ns_kunit_rules() -> c_int {
-    let own = [Owned {
-        addr: 0x0a00_0002,
-        prefix_len: 24,
-    }];
-    check!(member_may_bind(BindAddr::V4(0x0a00_0002), own.into_iter()));
-    check!(member_may_bind(BindAddr::V4(0x0a00_00ff), own.into_iter()));
-    check!(!member_may_bind(BindAddr::V4(0x0a00_0001), own.into_iter()));
-    check!(!member_may_bind(BindAddr::V6Other, own.into_iter()));
-    check!(!parent_may_bind(BindAddr::V4(0x0a00_0002), true));
-    let flow = Flow {
-        daddr: 0x0a00_0001,
-        saddr: 0x0a00_0001,
-        prefilled: true,
-        nexthop: 0x0a00_0001,
-    };
-    let own_lo = 0x7f01_0001;
-    check!(
-        member_source(&flow, own_lo, own.into_iter().map(|o| (o, 1)))
-            == SourceChoice::Use(0x0a00_0002)
-    );
-    check!(member_source(&flow, own_lo, core::iter::empty()) == SourceChoice::Refuse);
-    let lo = Flow {
-        daddr: INADDR_LOOPBACK,
-        ..flow
-    };
-    check!(member_source(&lo, own_lo, core::iter::empty()) == SourceChoice::Use(own_lo));
-    let dev = [
-        Owned {
-            addr: 0x0a00_0001,
+    /// The address table in a kernel allocation: exclusive ownership, removal.
+    #[test]
+    fn addrtable() -> Result {
+        let Ok(t) = KBox::<AddrTable>::init(pin_init::zeroed::<AddrTable>(), GFP_KERNEL) else {
+            return Err(EINVAL);
+        };
+        let w = Writer::assume_locked();
+        let key = AddrKey {
+            net: 0xF000_0000,
+            addr: 0x0a00_0002,
+        };
+        assert!(t
+            .insert(
+                &w,
+                key,
+                Owner {
+                    slot: 1,
+                    prefix_len: 24
+                }
+            )
+            .is_ok());
+        assert!(
+            t.lookup(key)
+                == Some(Owner {
+                    slot: 1,
+                    prefix_len: 24
+                })
+        );
+        assert!(
+            t.insert(
+                &w,
+                key,
+                Owner {
+                    slot: 2,
+                    prefix_len: 24
+                }
+            ) == Err(AddrError::Owned(Owner {
+                slot: 1,
+                prefix_len: 24
+            }))
+        );
+        assert!(t
+            .lookup(AddrKey {
+                net: 0xF000_0001,
+                ..key
+            })
+            .is_none());
+        assert!(t.remove(&w, key).is_some() && t.lookup(key).is_none() && t.is_empty());
+        Ok(())
+    }
+
+    /// The bind rule, the source choice, demux and visibility, in the kernel.
+    #[test]
+    fn rules() -> Result {
+        let own = [Owned {
+            addr: 0x0a00_0002,
             prefix_len: 24,
-        },
-        Owned {
-            addr: 0x0a00_0003,
-            prefix_len: 24,
-        },
-    ];
-    check!(
-        parent_source(&flow, dev.into_iter(), |a| a == 0x0a00_0001)
-            == SourceChoice::Use(0x0a00_0003)
-    );
-    check!(may_deliver(0x0a00_0002, false, Some(1), Some(1), || false));
-    check!(!may_deliver(0x0a00_0002, false, Some(1), None, || false));
-    check!(!may_deliver(0x0a00_00ff, true, None, Some(1), || false));
-    check!(may_deliver(0x0a00_00ff, true, None, Some(1), || true));
-    check!(may_see(0x7f00_0001, None, Some(1)) && !may_see(0x0a00_0001, None, Some(1)));
-    0
+        }];
+        assert!(member_may_bind(BindAddr::V4(0x0a00_0002), own.into_iter()));
+        assert!(member_may_bind(BindAddr::V4(0x0a00_00ff), own.into_iter()));
+        assert!(!member_may_bind(BindAddr::V4(0x0a00_0001), own.into_iter()));
+        assert!(!member_may_bind(BindAddr::V6Other, own.into_iter()));
+        assert!(!parent_may_bind(BindAddr::V4(0x0a00_0002), true));
+        let flow = Flow {
+            daddr: 0x0a00_0001,
+            saddr: 0x0a00_0001,
+            prefilled: true,
+            nexthop: 0x0a00_0001,
+        };
+        let own_lo = 0x7f01_0001;
+        assert!(
+            member_source(&flow, own_lo, own.into_iter().map(|o| (o, 1)))
+                == SourceChoice::Use(0x0a00_0002)
+        );
+        assert!(member_source(&flow, own_lo, core::iter::empty()) == SourceChoice::Refuse);
+        let lo = Flow {
+            daddr: INADDR_LOOPBACK,
+            ..flow
+        };
+        assert!(member_source(&lo, own_lo, core::iter::empty()) == SourceChoice::Use(own_lo));
+        let dev = [
+            Owned {
+                addr: 0x0a00_0001,
+                prefix_len: 24,
+            },
+            Owned {
+                addr: 0x0a00_0003,
+                prefix_len: 24,
+            },
+        ];
+        assert!(
+            parent_source(&flow, dev.into_iter(), |a| a == 0x0a00_0001)
+                == SourceChoice::Use(0x0a00_0003)
+        );
+        assert!(may_deliver(0x0a00_0002, false, Some(1), Some(1), || false));
+        assert!(!may_deliver(0x0a00_0002, false, Some(1), None, || false));
+        assert!(!may_deliver(0x0a00_00ff, true, None, Some(1), || false));
+        assert!(may_deliver(0x0a00_00ff, true, None, Some(1), || true));
+        assert!(may_see(0x7f00_0001, None, Some(1)) && !may_see(0x0a00_0001, None, Some(1)));
+        Ok(())
+    }
 }
