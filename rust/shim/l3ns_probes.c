@@ -36,20 +36,16 @@ L3NS_PROBED(security_sk_free, void (*)(struct sock *));
 
 /* ---- socket creation: tag, or fail socket(2) ---------------------------- */
 
-static void notrace post_create_cb(unsigned long ip, unsigned long parent_ip,
-				   struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(post_create_cb)
 {
 	struct socket *sock = (struct socket *)ftrace_regs_get_argument(fregs, 0);
 	int kern = (int)ftrace_regs_get_argument(fregs, 4);
-	int bit = l3ns_redirect_enter(ip, parent_ip), err = 0;
+	int err = 0;
 
-	if (bit < 0)
-		return;
 	if (!kern && sock && sock->sk)
 		err = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
 	if (err)
 		l3ns_redirect_refuse(fregs, err);
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- bind(): veto and rewrite ------------------------------------------- */
@@ -159,58 +155,38 @@ static int notrace inet6_bind_wrap(struct socket *sock, struct sockaddr_unsized 
 }
 static_assert(__same_type(&inet6_bind_wrap, &inet6_bind));
 
-static void notrace bind_cb(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(bind_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_redirect_wrap(fregs, parent_ip, inet_bind_wrap);
-	l3ns_redirect_exit(bit);
 }
 
-static void notrace bind6_cb(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(bind6_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_redirect_wrap(fregs, parent_ip, inet6_bind_wrap);
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- privileges of members ---------------------------------------------- */
 
-static void notrace capable_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(capable_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip), err;
+	int err;
 
-	if (bit < 0)
-		return;
 	err = l3ns_rs_capable_check(l3ns_sock_data, (int)ftrace_regs_get_argument(fregs, 2));
 	if (err)
 		l3ns_redirect_refuse(fregs, err);
-	l3ns_redirect_exit(bit);
 }
 
-static void notrace sock_create_cb(unsigned long ip, unsigned long parent_ip,
-				   struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(sock_create_cb)
 {
 	int family = (int)ftrace_regs_get_argument(fregs, 0);
 	int type = (int)ftrace_regs_get_argument(fregs, 1);
 	int protocol = (int)ftrace_regs_get_argument(fregs, 2);
 	int kern = (int)ftrace_regs_get_argument(fregs, 3);
-	int bit = l3ns_redirect_enter(ip, parent_ip), err;
+	int err;
 
-	if (bit < 0)
-		return;
 	err = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family, type, protocol);
 	if (err)
 		l3ns_redirect_refuse(fregs, err);
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- accepted sockets inherit, freed sockets drop their tag ------------- */
@@ -220,43 +196,26 @@ static void notrace sock_create_cb(unsigned long ip, unsigned long parent_ip,
  * during a bind) is dropped; ftrace's recursion guard is per context, and
  * what it refuses is counted.
  */
-static void notrace sk_clone_cb(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(sk_clone_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_rs_sock_clone(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0),
 			   (const void *)ftrace_regs_get_argument(fregs, 1));
-	l3ns_redirect_exit(bit);
 }
 
-static void notrace sk_free_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(sk_free_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_rs_sock_free(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0));
-	l3ns_redirect_exit(bit);
 }
 
 /* sock_close(inode, file): userspace dropped its last file reference; the
  * socket may live on (an orphaned TCP connection) but no longer counts.
  */
-static void notrace sock_close_cb(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(sock_close_cb)
 {
 	struct socket *sock = SOCKET_I((struct inode *)ftrace_regs_get_argument(fregs, 0));
-	int bit = l3ns_redirect_enter(ip, parent_ip);
 
-	if (bit < 0)
-		return;
 	if (sock->sk)
 		l3ns_rs_sock_close(l3ns_sock_data, sock->sk);
-	l3ns_redirect_exit(bit);
 }
 
 static struct l3ns_redirect sock_observers[] = {

@@ -44,6 +44,25 @@ static __always_inline void l3ns_redirect_exit(int bit)
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * Defines the ftrace callback `name`: the body that follows runs inside the
+ * recursion guard (a refused call is counted and skips it), with the
+ * traced call's `parent_ip` and `fregs`.
+ */
+#define L3NS_FTRACE_CALLBACK(name)						\
+static void name##_body(unsigned long parent_ip, struct ftrace_regs *fregs);	\
+static void notrace name(unsigned long ip, unsigned long parent_ip,		\
+			 struct ftrace_ops *op, struct ftrace_regs *fregs)	\
+{										\
+	int bit = l3ns_redirect_enter(ip, parent_ip);				\
+										\
+	if (bit < 0)								\
+		return;								\
+	name##_body(parent_ip, fregs);						\
+	l3ns_redirect_exit(bit);						\
+}										\
+static void notrace name##_body(unsigned long parent_ip, struct ftrace_regs *fregs)
+
 /* Makes the redirected call return `err` at once, its body skipped (as the
  * kernel's own override_function_with_return() does for error injection).
  */

@@ -110,17 +110,11 @@ static void route_source(struct net *net, struct flowi4 *fl4, const struct sock 
 /* ip_route_output_flow(net, fl4, sk): a plain ftrace callback (no kprobe
  * whose hit could be dropped while another probe handler runs).
  */
-static void notrace route_cb(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(route_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	route_source((struct net *)ftrace_regs_get_argument(fregs, 0),
 		     (struct flowi4 *)ftrace_regs_get_argument(fregs, 1),
 		     (const struct sock *)ftrace_regs_get_argument(fregs, 2));
-	l3ns_redirect_exit(bit);
 }
 
 /* IPv4 address and port of a sockaddr (AF_INET or v4-mapped AF_INET6;
@@ -210,30 +204,23 @@ static int dest_check(struct socket *sock, struct sockaddr *sa, int len, bool un
 	return err;
 }
 
-static void notrace connect_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(connect_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip), err;
+	int err;
 
-	if (bit < 0)
-		return;
 	err = dest_check((struct socket *)ftrace_regs_get_argument(fregs, 0),
 			 (struct sockaddr *)ftrace_regs_get_argument(fregs, 1),
 			 (int)ftrace_regs_get_argument(fregs, 2), false);
 	if (err)
 		l3ns_redirect_refuse(fregs, err);
-	l3ns_redirect_exit(bit);
 }
 
-static void notrace sendmsg_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(sendmsg_cb)
 {
 	struct socket *sock = (struct socket *)ftrace_regs_get_argument(fregs, 0);
 	struct msghdr *msg = (struct msghdr *)ftrace_regs_get_argument(fregs, 1);
-	int bit = l3ns_redirect_enter(ip, parent_ip), err;
+	int err;
 
-	if (bit < 0)
-		return;
 	/* TCP ignores the destination of a connected socket's sendmsg(), but
 	 * MSG_FASTOPEN connects to it: IPv6 is judged for every type.
 	 */
@@ -244,7 +231,6 @@ static void notrace sendmsg_cb(unsigned long ip, unsigned long parent_ip,
 		if (err)
 			l3ns_redirect_refuse(fregs, err);
 	}
-	l3ns_redirect_exit(bit);
 }
 
 /*
@@ -271,18 +257,13 @@ static bool rcv_refuse(struct sock *sk, struct sk_buff *skb)
 				     l3ns_routed_bcast(skb)) != 0;
 }
 
-static void notrace rcv_cb(unsigned long ip, unsigned long parent_ip,
-			   struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(rcv_cb)
 {
 	struct sock *sk = (struct sock *)ftrace_regs_get_argument(fregs, 0);
 	struct sk_buff *skb = (struct sk_buff *)ftrace_regs_get_argument(fregs, 1);
-	int bit = l3ns_redirect_enter(ip, parent_ip);
 
-	if (bit < 0)
-		return;
 	if (rcv_refuse(sk, skb))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)rcv_refused);
-	l3ns_redirect_exit(bit);
 }
 
 /*
@@ -364,26 +345,14 @@ static int notrace getname6_wrap(struct socket *sock, struct sockaddr *uaddr, in
 }
 static_assert(__same_type(&getname6_wrap, &inet6_getname));
 
-static void notrace getname_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(getname_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_redirect_wrap(fregs, parent_ip, getname_wrap);
-	l3ns_redirect_exit(bit);
 }
 
-static void notrace getname6_cb(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(getname6_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	l3ns_redirect_wrap(fregs, parent_ip, getname6_wrap);
-	l3ns_redirect_exit(bit);
 }
 
 static struct l3ns_redirect route_redirects[] = {

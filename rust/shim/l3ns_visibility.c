@@ -66,18 +66,13 @@ static int notrace fill_stub(struct sk_buff *skb, const struct in_ifaddr *ifa, v
 	return 0;	/* nothing emitted; the dump's position counter moves on */
 }
 
-static void notrace fill_cb(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(fill_cb)
 {
 	const struct in_ifaddr *ifa = (const void *)ftrace_regs_get_argument(fregs, 1);
 	const struct l3ns_inet_fill_args *args = (const void *)ftrace_regs_get_argument(fregs, 2);
-	int bit = l3ns_redirect_enter(ip, parent_ip);
 
-	if (bit < 0)
-		return;
 	if (ifa && args && (args->flags & NLM_F_MULTI) && ifa_hidden(ifa))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)fill_stub);
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- SIOCGIFCONF ------------------------------------------------------------ */
@@ -119,15 +114,9 @@ out:
 
 static_assert(__same_type(&gifconf_copy, &inet_gifconf));
 
-static void notrace gifconf_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(gifconf_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)gifconf_copy);
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- SIOCGIF{ADDR,BRDADDR,DSTADDR,NETMASK} ---------------------------------- */
@@ -206,13 +195,8 @@ done:
 
 static_assert(__same_type(&devinet_get, &devinet_ioctl));
 
-static void notrace devinet_cb(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+L3NS_FTRACE_CALLBACK(devinet_cb)
 {
-	int bit = l3ns_redirect_enter(ip, parent_ip);
-
-	if (bit < 0)
-		return;
 	switch ((unsigned int)ftrace_regs_get_argument(fregs, 1)) {
 	case SIOCGIFADDR:
 	case SIOCGIFBRDADDR:
@@ -221,7 +205,6 @@ static void notrace devinet_cb(unsigned long ip, unsigned long parent_ip,
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)devinet_get);
 		break;
 	}
-	l3ns_redirect_exit(bit);
 }
 
 /* ---- registration ------------------------------------------------------------ */
