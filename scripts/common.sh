@@ -43,3 +43,14 @@ llvm_in_root() {
 		>>"$CACHE/buildroot.log" 2>&1 || die "installing clang$DEBUG_LLVM in the build root failed"
 	inroot "touch /.l3ns-llvm$DEBUG_LLVM"
 }
+
+# kunit_counts CONSOLE KDIR NAME: the KTAP between the guest's markers in
+# CONSOLE, parsed by KDIR's own kunit.py (log in build/NAME.log); prints
+# "PASSED TOTAL", or nothing when there is no parsable result.
+kunit_counts() {
+	sed -n '/^L3NS-KTAP-BEGIN/,/^L3NS-KTAP-END/p' "$1" | sed '1d;$d' >"$L3NS_ROOT/build/$3.ktap"
+	inroot "python3 '$2/tools/testing/kunit/kunit.py' parse '$L3NS_ROOT/build/$3.ktap'" \
+		>"$L3NS_ROOT/build/$3.log" 2>&1
+	sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: passed: \([0-9]*\).*/\2 \1/p' \
+		"$L3NS_ROOT/build/$3.log" | grep -v ' 0$'
+}

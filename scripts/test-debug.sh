@@ -21,11 +21,9 @@ pass=0 fail=0
 : >build/failures-debug.txt
 failed() { fail=$((fail + 1)); echo "$1" >>build/failures-debug.txt; log "$1: FAIL"; }
 # KUnit, as in make test.
-sed -n '/^L3NS-KTAP-BEGIN/,/^L3NS-KTAP-END/p' $console | sed '1d;$d' >build/ktap-debug.txt
-inroot "python3 '$KDIR/tools/testing/kunit/kunit.py' parse '$L3NS_ROOT/build/ktap-debug.txt'" >build/kunit-debug.log 2>&1
-kp=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' build/kunit-debug.log)
-kt=$(sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests.*/\1/p' build/kunit-debug.log)
-if [ -n "$kp" ] && [ -n "$kt" ] && [ "$kt" -gt 0 ]; then
+counts=$(kunit_counts $console "$KDIR" kunit-debug)
+kp=${counts% *} kt=${counts#* }
+if [ -n "$counts" ]; then
 	pass=$((pass + kp)); [ "$kp" = "$kt" ] || failed "KUnit: $((kt - kp)) failed"
 else
 	failed "KUnit: no parsable results"

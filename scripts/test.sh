@@ -97,12 +97,10 @@ for k in test stock; do
 	console=build/console-$k.log
 	if [ $k = test ]; then
 		# KUnit: KTAP between markers, parsed by the kernel's own kunit.py.
-		sed -n '/^L3NS-KTAP-BEGIN/,/^L3NS-KTAP-END/p' $console | sed '1d;$d' >build/ktap.txt
-		inroot "python3 '$KDIR/tools/testing/kunit/kunit.py' parse '$L3NS_ROOT/build/ktap.txt'" >build/kunit.log 2>&1
+		counts=$(kunit_counts $console "$KDIR" kunit)
 		grep -E '\[(PASSED|FAILED|CRASHED|SKIPPED)\]|Testing complete' build/kunit.log || true
-		kp=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' build/kunit.log)
-		kt=$(sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests.*/\1/p' build/kunit.log)
-		if [ -z "$kp" ] || [ -z "$kt" ] || [ "$kt" -eq 0 ]; then
+		kp=${counts% *} kt=${counts#* }
+		if [ -z "$counts" ]; then
 			log "KUnit: no parsable results"
 			kp=0 kf=1
 		else

@@ -321,27 +321,28 @@ static void getname_fix(struct socket *sock, struct sockaddr *uaddr, int peer, i
 	}
 }
 
-static int notrace getname_wrap(struct socket *sock, struct sockaddr *uaddr, int peer)
+/* The original getname, then the member's view of its result. */
+static int notrace getname_call(struct socket *sock, struct sockaddr *uaddr, int peer,
+				int (*orig)(struct socket *, struct sockaddr *, int))
 {
 	int len;
 
 	atomic_inc(&l3ns_wrap_inflight);
-	len = inet_getname(sock, uaddr, peer);
+	len = orig(sock, uaddr, peer);
 	getname_fix(sock, uaddr, peer, len);
 	atomic_dec(&l3ns_wrap_inflight);
 	return len;
+}
+
+static int notrace getname_wrap(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	return getname_call(sock, uaddr, peer, inet_getname);
 }
 static_assert(__same_type(&getname_wrap, &inet_getname));
 
 static int notrace getname6_wrap(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
-	int len;
-
-	atomic_inc(&l3ns_wrap_inflight);
-	len = inet6_getname(sock, uaddr, peer);
-	getname_fix(sock, uaddr, peer, len);
-	atomic_dec(&l3ns_wrap_inflight);
-	return len;
+	return getname_call(sock, uaddr, peer, inet6_getname);
 }
 static_assert(__same_type(&getname6_wrap, &inet6_getname));
 

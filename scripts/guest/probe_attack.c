@@ -77,7 +77,7 @@ static int cmd_unspec(const char *proto, const char *addr, int port, int secs)
 	return 0;
 }
 
-struct getname_run {
+struct stress_run {
 	int fd;
 	int port;
 	int base;
@@ -88,7 +88,7 @@ struct getname_run {
 
 static void *getname_thread(void *arg)
 {
-	struct getname_run *g = arg;
+	struct stress_run *g = arg;
 	long calls = 0, leaks = 0;
 
 	while (time(NULL) < g->until) {
@@ -105,30 +105,42 @@ static void *getname_thread(void *arg)
 	return NULL;
 }
 
-static int cmd_getname(int threads, int secs, int port)
+/* Runs `fn` in `threads` threads for `secs` seconds; the number started. */
+static int run_threads(struct stress_run *g, int threads, int secs, void *(*fn)(void *))
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-	struct getname_run g = { .port = port };
 	pthread_t *t = calloc(threads, sizeof(*t));
 	int i, started = 0;
 
+	if (!t)
+		return 0;
+	g->until = time(NULL) + secs;
+	for (i = 0; i < threads; i++)
+		started += !pthread_create(&t[i], NULL, fn, g);
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return started;
+}
+
+static int cmd_getname(int threads, int secs, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct stress_run g = { .port = port };
+	int started;
+
 	g.fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (!t || g.fd < 0 || bind(g.fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (g.fd < 0 || bind(g.fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		printf("errno %s\n", errname(errno));
 		return 0;
 	}
-	g.until = time(NULL) + secs;
-	for (i = 0; i < threads; i++)
-		started += !pthread_create(&t[i], NULL, getname_thread, &g);
-	for (i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
+	started = run_threads(&g, threads, secs, getname_thread);
 	printf("threads %d calls %ld leaks %ld\n", started, g.calls, g.leaks);
 	return 0;
 }
 
 static void *binds_thread(void *arg)
 {
-	struct getname_run *g = arg;
+	struct stress_run *g = arg;
 	/* 16 ports (a namespace has 32 shared ports), shared with SO_REUSEADDR. */
 	int port = g->base + __atomic_fetch_add(&g->port, 1, __ATOMIC_RELAXED) % 16;
 	long calls = 0, leaks = 0;
@@ -154,17 +166,9 @@ static void *binds_thread(void *arg)
 
 static int cmd_binds(int threads, int secs, int port)
 {
-	struct getname_run g = { .base = port };
-	pthread_t *t = calloc(threads, sizeof(*t));
-	int i, started = 0;
+	struct stress_run g = { .base = port };
+	int started = run_threads(&g, threads, secs, binds_thread);
 
-	if (!t)
-		return 2;
-	g.until = time(NULL) + secs;
-	for (i = 0; i < threads; i++)
-		started += !pthread_create(&t[i], NULL, binds_thread, &g);
-	for (i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
 	printf("threads %d binds %ld leaks %ld\n", started, g.calls, g.leaks);
 	return 0;
 }
