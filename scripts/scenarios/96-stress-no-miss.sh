@@ -19,7 +19,7 @@ note "$out"
 # 200 threads binding wildcard sockets at once (the bind wrapper sleeps in
 # lock_sock() and takes the reservation lock): every bind succeeds and
 # shows its own port.
-out=$(in_ns $B 'l3ns-probe binds 200 4 8200')
+out=$(in_ns $B 'l3ns-probe binds 200 8 8200')
 note "$out"
 case $out in "threads 200 binds "*" leaks 0") ;; *) fail "parallel binds failed or leaked: $out" ;; esac
 assert_ge "binds made" 500 "$(echo "$out" | cut -d' ' -f4)"
