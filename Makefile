@@ -15,7 +15,7 @@
 SHELL := /bin/bash
 ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-.PHONY: all setup kernel-image stock-image stock-module stock-modules module run test bench \
+.PHONY: all setup kernel-image stock-image stock-module stock-modules module run test soak bench \
 	install host-test clean test-debug
 
 all: module
@@ -48,6 +48,11 @@ test: setup
 # runs every scenario on it under TCG.
 test-debug: setup
 	@$(ROOT)/scripts/test-debug.sh
+
+# Not in `make test`: the whole suite L3NS_REPEAT (10) times in one boot of
+# each kernel; L3NS_SOAK_LOAD=1 adds a busy loop per host CPU.
+soak: setup
+	@$(ROOT)/scripts/soak.sh
 
 bench: setup
 	@L3NS_ICOUNT=1 $(ROOT)/scripts/run.sh bench test

@@ -3,6 +3,7 @@
 //! What `net_ns/start` and `net_ns/info` do (patch 11/12), in safe Rust.
 //! File format: `Documentation/debugfs.rst`.
 
+use crate::ffi::tags::{TagCounters, TagTables};
 use crate::ffi::{self, errno};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
@@ -112,6 +113,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) probe_misses: u64,
     /// Module-wide: opens for writing refused to members (open guard).
     pub(crate) refused_opens: u64,
+    /// Module-wide: the tag table's reserve and refusals (mechanism 18).
+    pub(crate) tags: TagCounters,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -211,6 +214,10 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "hidden_ports: {}", v.hidden_ports)?;
     writeln!(out, "probe_misses: {}", v.probe_misses)?;
     writeln!(out, "refused_opens: {}", v.refused_opens)?;
+    writeln!(out, "tag_reserve: {}", v.tags.reserve_free)?;
+    writeln!(out, "tag_reserve_used: {}", v.tags.reserve_used)?;
+    writeln!(out, "tag_alloc_failures: {}", v.tags.alloc_failures)?;
+    writeln!(out, "tag_limit_refusals: {}", v.tags.limit_refusals)?;
     Ok(())
 }
 
@@ -272,6 +279,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         hidden_ports: state.ports.len(),
         probe_misses: ffi::probes_missed(),
         refused_opens: state.refused_opens.load(Ordering::Relaxed),
+        tags: TagTables::counters(),
     };
     format_info(&view, buf)
 }

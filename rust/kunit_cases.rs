@@ -11,7 +11,9 @@ use kernel::prelude::kunit_tests;
 #[kunit_tests(l3ns)]
 mod tests {
     use crate::control::{format_info, InfoView};
-    use crate::ffi::tags::{test_key, test_sock_key, PortTags, SockTags, TaskTags};
+    use crate::ffi::tags::{
+        test_key, test_sock_key, PortTags, SockTags, TagCounters, TagTables, TaskTags,
+    };
     use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
@@ -106,10 +108,42 @@ mod tests {
         Ok(())
     }
 
+    /// Tags whose allocation "failed" (the allocator skipped) all succeed,
+    /// up to three reserves' worth in a row (fewer when `max_tasks` is
+    /// lower, as in scenario 89): from the reserve, then from the emergency
+    /// pools while the refill work tops it up; each is counted. The tags
+    /// are removed before anything is asserted.
+    #[test]
+    fn tag_reserve() -> Result {
+        let before = TagTables::counters();
+        let base = TaskTags::count() as usize;
+        let room = (crate::ffi::params::max_tasks() as usize).saturating_sub(base + 16);
+        let n = room.min(3 * 1024);
+        let key = |i: usize| test_key(0x1000 + 8 * i);
+        let mut ok = 0usize;
+        for i in 0..n {
+            if TaskTags::set_from_reserve(key(i), 9).is_ok() {
+                ok += 1;
+            }
+        }
+        let after = TagTables::counters();
+        let mut gone = 0usize;
+        for i in 0..n {
+            if TaskTags::del(key(i)) == Some(9) {
+                gone += 1;
+            }
+        }
+        assert!(ok == n && gone == n);
+        assert!(TaskTags::count() as usize == base);
+        assert!(after.reserve_used >= before.reserve_used + n.min(1024) as u64);
+        assert!(after.alloc_failures == before.alloc_failures);
+        Ok(())
+    }
+
     /// `info` keeps the patch's five lines first, in order and wording.
     #[test]
     fn info_format() -> Result {
-        let Ok(mut buf) = KVec::from_elem(0u8, 512, GFP_KERNEL) else {
+        let Ok(mut buf) = KVec::from_elem(0u8, 1024, GFP_KERNEL) else {
             return Err(EINVAL);
         };
         // Tables are large: never on the kernel stack (zeroed in place).
@@ -136,6 +170,12 @@ mod tests {
             local_in_rejects: 8,
             hidden_ports: 9,
             probe_misses: 0,
+            tags: TagCounters {
+                reserve_free: 1024,
+                reserve_used: 1,
+                alloc_failures: 2,
+                limit_refusals: 4,
+            },
             refused_opens: 3,
         };
         let Ok(n) = format_info(&v, &mut buf) else {
@@ -146,7 +186,7 @@ mod tests {
         let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
         assert!(buf[..n].windows(ports.len()).any(|w| w == ports));
         assert!(buf[..n].ends_with(
-            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\n"
+            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\n"
         ));
         let v2 = InfoView { l3: None, ..v };
         let Ok(n) = format_info(&v2, &mut buf) else {

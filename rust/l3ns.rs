@@ -45,6 +45,7 @@ mod policy {
     pub(crate) mod source;
 }
 
+use ffi::tags::TagTables;
 use ffi::{
     AddrNotifier, DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes,
     Visibility,
@@ -74,6 +75,7 @@ struct L3ns {
     _socks: SockProbes,
     _probes: TaskProbes,
     _reaper: Reaper,
+    _tags: TagTables,
     state: Arc<State>,
 }
 
@@ -83,6 +85,7 @@ impl kernel::Module for L3ns {
             State::new(ffi::params::max_namespaces(), ffi::params::max_addrs())?,
             GFP_KERNEL,
         )?;
+        let tags = TagTables::init()?;
         let reaper = Reaper::register(&state)?;
         let probes = TaskProbes::register(&state)?;
         let socks = SockProbes::register(&state)?;
@@ -109,6 +112,7 @@ impl kernel::Module for L3ns {
             _socks: socks,
             _probes: probes,
             _reaper: reaper,
+            _tags: tags,
             state,
         })
     }

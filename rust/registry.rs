@@ -192,11 +192,14 @@ impl State {
         match self.add_member(index, child.id(), tag) {
             Ok(()) => {}
             Err(e) if e == ENOENT => {}
-            Err(_) => {
+            Err(e) => {
                 self.refused(index);
                 child.kill();
                 if ffi::log_ratelimit() {
-                    pr_warn!("could not tag a new member task (max_tasks or memory); killed it\n");
+                    pr_warn!(
+                        "could not tag a new member task ({}); killed it\n",
+                        ffi::tags::failure_reason(e)
+                    );
                 }
             }
         }
@@ -284,11 +287,8 @@ impl State {
 #[pinned_drop]
 impl PinnedDrop for State {
     fn drop(self: Pin<&mut Self>) {
-        // Every registration is gone (they hold `Arc`s to us): no probe can
-        // add a tag any more.
-        TaskTags::clear();
-        SockTags::clear();
-        PortTags::clear();
+        // Every registration is gone (they hold `Arc`s to us) and the tag
+        // tables were emptied (`TagTables` drops first).
         let w = Writer::assume_locked();
         let mut n = 0;
         self.table.reap_children(&w, None, |ns| {

@@ -5,7 +5,7 @@
 //! created it; bind() is judged with the socket's namespace, not the
 //! caller's.
 
-use crate::ffi::{self, errno, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
+use crate::ffi::{self, errno, tags, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
 use crate::policy::bindrule::{
     bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
 };
@@ -53,8 +53,8 @@ impl State {
         };
         if ffi::log_ratelimit() {
             pr_warn!(
-                "socket: cannot tag a member socket (max_sockets or memory: {:?}): ENOBUFS\n",
-                e
+                "socket: cannot tag a member socket ({}): ENOBUFS\n",
+                tags::failure_reason(e)
             );
         }
         Err(ENOBUFS)
@@ -65,8 +65,13 @@ impl State {
         let Some(tag) = SockTags::get(parent) else {
             return;
         };
-        if self.add_socket(child, tag).is_err() && ffi::log_ratelimit() {
-            pr_warn!("socket: cannot tag an accepted member socket (max_sockets or memory)\n");
+        if let Err(e) = self.add_socket(child, tag) {
+            if ffi::log_ratelimit() {
+                pr_warn!(
+                    "socket: cannot tag an accepted member socket ({})\n",
+                    tags::failure_reason(e)
+                );
+            }
         }
     }
 

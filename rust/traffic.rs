@@ -81,13 +81,12 @@ impl State {
     /// address may only reach loopback.
     pub(crate) fn connect_check(
         &self,
-        sk: SockId,
-        net: &ffi::NetRef<'_>,
+        sk: &ffi::ProbedSock<'_>,
         net_inum: u32,
         daddr: u32,
         dport: u16,
     ) -> Result<Option<u32>> {
-        let Some(index) = self.sock_slot(sk) else {
+        let Some(index) = self.sock_slot(sk.id()) else {
             return Ok(None);
         };
         if is_loopback(daddr) {
@@ -96,9 +95,9 @@ impl State {
             };
             // The member's loopback listeners sit on hidden ports.
             let own_listener = || {
-                let proto = net.proto(sk);
+                let proto = sk.proto();
                 let port = proto.and_then(|p| self.hidden_port(index, p, dport));
-                port.is_some_and(|h| net.listener_exists(sk, private, h))
+                port.is_some_and(|h| sk.listener_exists(private, h))
             };
             let to_parent = self.table.shared_loopback(index) && !own_listener();
             return Ok((!to_parent).then_some(private));

@@ -19,7 +19,7 @@ file "$BB" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] || d
 G=$L3NS_ROOT/scripts/guest
 PROBE=$L3NS_ROOT/build/l3ns-probe
 if [ ! -x "$PROBE" ] || [ -n "$(find "$G" -name 'probe*' -newer "$PROBE")" ]; then
-	inroot "gcc-14 -static -O2 -Wall -o '$PROBE' '$G/probe.c' '$G/probe_ports.c' '$G/probe_attack.c' '$G/probe_v6.c' -lpthread" ||
+	inroot "gcc-14 -static -O2 -Wall -o '$PROBE' '$G/probe.c' '$G/probe_ports.c' '$G/probe_attack.c' '$G/probe_v6.c' '$G/probe_pressure.c' -lpthread" ||
 		die "building l3ns-probe failed"
 fi
 # gen_init_cpio: one C file of the kernel tree, built once.

@@ -58,7 +58,8 @@ unsafe extern "C" fn l3ns_rs_file_write(
 /// # Safety
 ///
 /// Called by a debugfs show handler: `data` as for [`state`], `buf` points
-/// to `cap` writable bytes.
+/// to `cap` initialised (zeroed) writable bytes no one else accesses during
+/// the call.
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_file_format(
     data: *mut c_void,
@@ -66,7 +67,9 @@ unsafe extern "C" fn l3ns_rs_file_format(
     buf: *mut u8,
     cap: usize,
 ) -> isize {
-    // SAFETY: per the function contract.
+    // SAFETY: `data` is the registered state (see `state`); the caller
+    // zeroed `cap` bytes at `buf` and keeps them to itself until we return,
+    // so a unique `&mut [u8]` over initialised memory is sound.
     let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
     from_result(|| {
         let n = match file {

@@ -196,27 +196,38 @@ pub(crate) fn with_current_net<R>(f: impl FnOnce(&NetCounters<'_>) -> R) -> R {
     f(&counters)
 }
 
-/// A `struct net` handed to a probe callback, valid for that call only.
-pub(crate) struct NetRef<'a> {
-    ptr: *const kernel::ffi::c_void,
-    _callback: core::marker::PhantomData<&'a ()>,
+/// The socket a connect/sendmsg probe call is about, with its `struct net`.
+///
+/// # Invariants
+///
+/// `sk` and `net` are live for `'a`, the duration of that probe call
+/// (`callbacks::l3ns_rs_connect_check` builds it and lends it out), so the
+/// socket is never looked at after the call: nothing here takes a
+/// free-standing [`tags::SockId`], which could name a freed socket.
+pub(crate) struct ProbedSock<'a> {
+    pub(super) sk: *const kernel::ffi::c_void,
+    pub(super) net: *const kernel::ffi::c_void,
+    pub(super) _call: core::marker::PhantomData<&'a ()>,
 }
 
-impl NetRef<'_> {
-    /// Whether a socket of `sk`'s protocol (TCP or UDP) is bound to
-    /// `addr:port` (host byte order) in this netns.
-    pub(crate) fn listener_exists(&self, sk: tags::SockId, addr: u32, port: u16) -> bool {
-        // `ptr` and `sk` are those of the probe call this value is borrowed
-        // from (`callbacks::l3ns_rs_connect_check`); the lookup is RCU only.
-        // SAFETY: both are live for the duration of that call.
-        unsafe { bindings::l3ns_c_listener_exists(self.ptr, sk.0 as *const _, addr, port) }
+impl ProbedSock<'_> {
+    /// Its identity (for the tag tables).
+    pub(crate) fn id(&self) -> tags::SockId {
+        tags::SockId(self.sk as usize)
     }
 
-    /// The transport protocol of `sk` (the socket of the same probe call),
-    /// if TCP or UDP.
-    pub(crate) fn proto(&self, sk: tags::SockId) -> Option<Proto> {
-        // SAFETY: `sk` is live for the duration of the probe call (as above).
-        proto_of(unsafe { bindings::l3ns_c_sock_l4(sk.0 as *const _) })
+    /// Whether a socket of this one's protocol (TCP or UDP) is bound to
+    /// `addr:port` (host byte order) in its netns.
+    pub(crate) fn listener_exists(&self, addr: u32, port: u16) -> bool {
+        // SAFETY: `sk` and `net` are live for this borrow (type invariant);
+        // the C lookup takes only RCU.
+        unsafe { bindings::l3ns_c_listener_exists(self.net, self.sk, addr, port) }
+    }
+
+    /// Its transport protocol, if TCP or UDP.
+    pub(crate) fn proto(&self) -> Option<Proto> {
+        // SAFETY: `sk` is live for this borrow (type invariant).
+        proto_of(unsafe { bindings::l3ns_c_sock_l4(self.sk) })
     }
 }
 

@@ -6,7 +6,7 @@
 //! [`super::callbacks`]: `data` is the `State` of a live registration.
 
 use super::callbacks::state;
-use super::{bindings, proto_of, InPacket, NetCounters, NetRef, SockId};
+use super::{bindings, proto_of, InPacket, NetCounters, ProbedSock, SockId};
 use crate::hooks;
 use crate::policy::bindrule::Owned;
 use crate::policy::source::{Flow, SourceChoice};
@@ -82,14 +82,18 @@ unsafe extern "C" fn l3ns_rs_connect_check(
     dport: u16,
     rewrite: *mut u32,
 ) -> i32 {
-    // SAFETY: per the function contract.
+    // SAFETY: `data` is the registered state (see `state`); the probe gives
+    // us `rewrite` to write for the duration of this call.
     let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
-    let net = NetRef {
-        ptr: net,
-        _callback: PhantomData,
+    // INVARIANT: `sk` and `net` are live for this call, which the borrow
+    // below does not outlive.
+    let sock = ProbedSock {
+        sk,
+        net,
+        _call: PhantomData,
     };
     from_result(|| {
-        let to = state.connect_check(SockId(sk as usize), &net, net_inum, daddr, dport)?;
+        let to = state.connect_check(&sock, net_inum, daddr, dport)?;
         *rewrite = to.unwrap_or(0);
         Ok(0)
     })

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Safe access to the C shim's pointer-keyed tag tables (RCU readers, one
-//! irq-safe writer lock; see `Documentation/design.rst`, mechanisms 1 and 5).
+//! irq-safe writer lock; see `Documentation/design.rst`, mechanisms 1, 5
+//! and 18) and their entry reserve.
 //! Keys are object addresses used only for identity, never dereferenced.
 
 use super::{bindings, TaskId};
-use kernel::error::{to_result, Result};
+use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::error::{
+    code::{EBUSY, ENOSPC},
+    to_result, Error, Result,
+};
 use kernel::ffi::c_void;
 
 const TASK: u32 = bindings::l3ns_tag_kind_L3NS_TAG_TASK;
@@ -22,9 +27,9 @@ fn get(kind: u32, key: usize) -> Option<u32> {
     (v != 0).then_some(v)
 }
 
-fn set(kind: u32, key: usize, value: u32) -> Result {
+fn set(kind: u32, key: usize, value: u32, nowait: bool) -> Result {
     // SAFETY: the key is only compared, never dereferenced.
-    to_result(unsafe { bindings::l3ns_c_tag_set(kind, key as *const c_void, value) })
+    to_result(unsafe { bindings::l3ns_c_tag_set(kind, key as *const c_void, value, nowait) })
 }
 
 fn del(kind: u32, key: usize) -> Option<u32> {
@@ -55,11 +60,6 @@ fn count(kind: u32) -> u32 {
     unsafe { bindings::l3ns_c_tag_count(kind) }
 }
 
-fn clear(kind: u32) {
-    // SAFETY: no preconditions.
-    unsafe { bindings::l3ns_c_tag_clear(kind) }
-}
-
 macro_rules! tag_table {
     ($name:ident, $id:ty, $kind:expr, $doc:literal) => {
         #[doc = $doc]
@@ -74,7 +74,15 @@ macro_rules! tag_table {
             /// Tags `id` with `value` (non-zero): `EEXIST` if already tagged,
             /// `ENOSPC` at the limit, `ENOMEM`. Any context.
             pub(crate) fn set(id: $id, value: u32) -> Result {
-                set($kind, id.0, value)
+                set($kind, id.0, value, true)
+            }
+
+            /// As [`Self::set`], as if the allocator had failed: the entry
+            /// comes from the reserve (or the emergency pools). For KUnit.
+            #[cfg(CONFIG_KUNIT)]
+            #[allow(dead_code)]
+            pub(crate) fn set_from_reserve(id: $id, value: u32) -> Result {
+                set($kind, id.0, value, false)
             }
 
             /// Removes the tag of `id`, returning it. Any context.
@@ -103,11 +111,6 @@ macro_rules! tag_table {
             pub(crate) fn count() -> u32 {
                 count($kind)
             }
-
-            /// Removes every tag (module unload, after the probes are gone).
-            pub(crate) fn clear() {
-                clear($kind)
-            }
         }
     };
 }
@@ -130,6 +133,82 @@ tag_table!(
     PORT,
     "Socket -> the hidden port its bind reserved (mechanism 13)."
 );
+
+/// Why a tag could not be stored (the error of `set`), for a log line.
+pub(crate) fn failure_reason(e: Error) -> &'static str {
+    if e == ENOSPC {
+        "max_tasks/max_sockets reached"
+    } else {
+        "out of memory: reserve and emergency pools empty"
+    }
+}
+
+static TABLES: AtomicBool = AtomicBool::new(false);
+
+/// The tag tables' lifetime: their slab cache (`l3ns_tag`) and the entry
+/// reserve (mechanism 18), entries allocated where sleeping is allowed and
+/// taken by `set` when an allocation without reclaim fails.
+///
+/// # Invariants
+///
+/// At most one exists (`TABLES`); while it does, the C cache and reserve
+/// are set up, so `set` may be called.
+pub(crate) struct TagTables(());
+
+impl TagTables {
+    /// Creates the cache and fills the reserve (process context):
+    /// `ENOMEM` if it cannot be.
+    pub(crate) fn init() -> Result<Self> {
+        TABLES
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .map_err(|_| EBUSY)?;
+        // SAFETY: module init is process context; `TABLES` makes this the only set-up.
+        let r = to_result(unsafe { bindings::l3ns_c_tags_init() });
+        if r.is_err() {
+            // The C side undid its partial set-up.
+            TABLES.store(false, Ordering::Release);
+        }
+        r.map(|()| Self(()))
+    }
+
+    /// Tag table counters, for `info`.
+    pub(crate) fn counters() -> TagCounters {
+        let get = |which: u32| {
+            // SAFETY: reads counters; no preconditions.
+            unsafe { bindings::l3ns_c_tag_counter(which) }
+        };
+        TagCounters {
+            reserve_free: get(bindings::l3ns_tag_counter_L3NS_TAG_RESERVE_FREE),
+            reserve_used: get(bindings::l3ns_tag_counter_L3NS_TAG_RESERVE_USED),
+            alloc_failures: get(bindings::l3ns_tag_counter_L3NS_TAG_ALLOC_FAILURES),
+            limit_refusals: get(bindings::l3ns_tag_counter_L3NS_TAG_LIMIT_REFUSALS),
+        }
+    }
+}
+
+impl Drop for TagTables {
+    fn drop(&mut self) {
+        // Every caller of `set` (probes, tracepoints, debugfs) is
+        // unregistered before the tables drop (field order in `L3ns`); the
+        // tasks and sockets outlive the module, so every tag goes now.
+        // SAFETY: process context (module exit); no concurrent tag call.
+        unsafe { bindings::l3ns_c_tags_exit() };
+        TABLES.store(false, Ordering::Release);
+    }
+}
+
+/// Tag table counters (`info`).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct TagCounters {
+    /// Spare entries in the reserve now.
+    pub(crate) reserve_free: u64,
+    /// Entries taken from the reserve (the allocator would have reclaimed).
+    pub(crate) reserve_used: u64,
+    /// Tags refused because the reserve and the allocator were both empty.
+    pub(crate) alloc_failures: u64,
+    /// Tags refused at `max_tasks` / `max_sockets`.
+    pub(crate) limit_refusals: u64,
+}
 
 /// A tag key for tests: any address works, since keys are never dereferenced.
 #[cfg(CONFIG_KUNIT)]

@@ -72,7 +72,7 @@ static const struct file_operations write_fops = {
 static int ctx_show(struct seq_file *m, void *v)
 {
 	struct l3ns_file_ctx *ctx = m->private;
-	u8 *buf = kmalloc(L3NS_INFO_BUF, GFP_KERNEL);
+	u8 *buf = kzalloc(L3NS_INFO_BUF, GFP_KERNEL);	/* Rust makes a &mut [u8] of it */
 	ssize_t n;
 
 	if (!buf)

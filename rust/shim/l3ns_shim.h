@@ -147,8 +147,10 @@ void l3ns_c_reaper_init(void *data);
 void l3ns_c_reaper_kick(void);
 void l3ns_c_reaper_stop(void);
 
-/* Pointer-keyed tags: value 0 means "no tag". */
-int l3ns_c_tag_set(u32 kind, const void *key, u32 value);
+/* Pointer-keyed tags: value 0 means "no tag". `nowait`: try the allocator
+ * (without reclaim) before the reserve; false only in KUnit.
+ */
+int l3ns_c_tag_set(u32 kind, const void *key, u32 value, bool nowait);
 u32 l3ns_c_tag_get(u32 kind, const void *key);
 u32 l3ns_c_tag_del(u32 kind, const void *key);
 u32 l3ns_c_tag_count(u32 kind);
@@ -160,8 +162,21 @@ bool l3ns_c_tag_replace(u32 kind, const void *key, u32 old, u32 value);
  * false when no such tag is left.
  */
 bool l3ns_c_tag_pop(u32 kind, u32 value, u32 ignore, u32 *cursor, u32 *port);
-/* Removes every tag of `kind` (module unload). */
-void l3ns_c_tag_clear(u32 kind);
+/* The tag tables' slab cache and entry reserve: set up at load (-ENOMEM if
+ * the reserve cannot be filled); at unload, once no caller of
+ * l3ns_c_tag_set() is left, every tag is removed and everything freed.
+ */
+int l3ns_c_tags_init(void);
+void l3ns_c_tags_exit(void);
+/* Tag table counters (info). */
+enum l3ns_tag_counter {
+	L3NS_TAG_RESERVE_USED,		/* entries taken from the reserve */
+	L3NS_TAG_ALLOC_FAILURES,	/* reserve and allocator both empty */
+	L3NS_TAG_LIMIT_REFUSALS,	/* max_tasks / max_sockets reached */
+	L3NS_TAG_COUNTERS,
+	L3NS_TAG_RESERVE_FREE = L3NS_TAG_COUNTERS,	/* spares now */
+};
+u64 l3ns_c_tag_counter(u32 which);
 
 /* The calling task. */
 const void *l3ns_c_current(void);

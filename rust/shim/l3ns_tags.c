@@ -4,13 +4,16 @@
  * sock -> hidden port).
  * RCU readers in any context, one irq-safe writer lock (writers run in
  * process context, the fork tracepoint and the softirq free paths), entries
- * freed with kfree_rcu. Documentation/design.rst, mechanisms 1 and 5.
+ * freed with kfree_rcu; a reserve of entries refilled in process context
+ * serves the atomic callers when the allocator would have to reclaim.
+ * Documentation/design.rst, mechanisms 1, 5 and 18.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "l3ns_shim.h"
 
@@ -28,6 +31,7 @@ struct l3ns_tag {
 static struct hlist_head l3ns_tags[L3NS_TAG_KINDS][1 << L3NS_TAG_BITS];
 static atomic_t l3ns_tag_counts[L3NS_TAG_KINDS];
 static DEFINE_SPINLOCK(l3ns_tag_lock);
+static struct kmem_cache *l3ns_tag_cache;	/* set while loaded */
 
 static struct hlist_head *tag_bucket(u32 kind, const void *key)
 {
@@ -55,30 +59,122 @@ static void tag_unlink(u32 kind, struct l3ns_tag *tag)
 	kfree_rcu(tag, rcu);
 }
 
+/* ---- reserve: entries for when an atomic allocation fails (mechanism 18) -- */
+
+#define L3NS_TAG_RESERVE 1024
+
+static HLIST_HEAD(l3ns_tag_spare);	/* under l3ns_tag_lock */
+static unsigned int l3ns_tag_spares;	/* written under l3ns_tag_lock */
+static atomic64_t l3ns_tag_counters[L3NS_TAG_COUNTERS];
+
+/* Tops the reserve up; process context (may sleep and reclaim). */
+static void tag_refill(struct work_struct *work)
+{
+	struct l3ns_tag *tag;
+	unsigned long flags;
+
+	while (READ_ONCE(l3ns_tag_spares) < L3NS_TAG_RESERVE) {
+		tag = kmem_cache_alloc(l3ns_tag_cache, GFP_KERNEL);
+		if (!tag)
+			return;
+		spin_lock_irqsave(&l3ns_tag_lock, flags);
+		hlist_add_head(&tag->node, &l3ns_tag_spare);
+		l3ns_tag_spares++;
+		spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+	}
+}
+static DECLARE_WORK(l3ns_tag_refill_work, tag_refill);
+
+/* A spare entry, or NULL if none is left; under l3ns_tag_lock. */
+static struct l3ns_tag *tag_spare(void)
+{
+	struct l3ns_tag *tag = hlist_entry_safe(l3ns_tag_spare.first, struct l3ns_tag, node);
+
+	if (!tag)
+		return NULL;
+	hlist_del(&tag->node);
+	l3ns_tag_spares--;
+	atomic64_inc(&l3ns_tag_counters[L3NS_TAG_RESERVE_USED]);
+	schedule_work(&l3ns_tag_refill_work);	/* a no-op while it is pending */
+	return tag;
+}
+
+int l3ns_c_tags_init(void)
+{
+	l3ns_tag_cache = kmem_cache_create("l3ns_tag", sizeof(struct l3ns_tag), 0,
+					   SLAB_NO_MERGE, NULL);
+	if (!l3ns_tag_cache)
+		return -ENOMEM;
+	tag_refill(NULL);
+	if (l3ns_tag_spares < L3NS_TAG_RESERVE) {
+		l3ns_c_tags_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void tag_clear(u32 kind);
+
+void l3ns_c_tags_exit(void)
+{
+	struct hlist_node *tmp;
+	struct l3ns_tag *tag;
+	u32 kind;
+
+	cancel_work_sync(&l3ns_tag_refill_work);
+	for (kind = 0; kind < L3NS_TAG_KINDS; kind++)
+		tag_clear(kind);
+	hlist_for_each_entry_safe(tag, tmp, &l3ns_tag_spare, node)
+		kmem_cache_free(l3ns_tag_cache, tag);
+	INIT_HLIST_HEAD(&l3ns_tag_spare);
+	l3ns_tag_spares = 0;
+	kmem_cache_destroy(l3ns_tag_cache);	/* waits for kfree_rcu() in flight */
+	l3ns_tag_cache = NULL;
+}
+
+u64 l3ns_c_tag_counter(u32 which)
+{
+	if (which == L3NS_TAG_RESERVE_FREE)
+		return READ_ONCE(l3ns_tag_spares);
+	return which < L3NS_TAG_COUNTERS ? atomic64_read(&l3ns_tag_counters[which]) : 0;
+}
+
 static u32 tag_limit(u32 kind)
 {
 	return kind == L3NS_TAG_TASK ? l3ns_c_param_max_tasks() : l3ns_c_param_max_sockets();
 }
 
-int l3ns_c_tag_set(u32 kind, const void *key, u32 value)
+int l3ns_c_tag_set(u32 kind, const void *key, u32 value, bool nowait)
 {
-	struct l3ns_tag *tag;
+	struct l3ns_tag *tag = NULL;
 	unsigned long flags;
 	int err = 0;
 
 	if (kind >= L3NS_TAG_KINDS || !value)
 		return -EINVAL;
-	tag = kmalloc_obj(*tag, GFP_NOWAIT | __GFP_NOWARN);
+	/* Any context: the allocator without reclaim, else a spare. */
+	if (nowait)
+		tag = kmem_cache_alloc(l3ns_tag_cache, GFP_NOWAIT | __GFP_NOWARN);
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	if (!tag)
-		return -ENOMEM;
+		tag = tag_spare();
+	if (!tag) {	/* the reserve is empty: the emergency pools, last */
+		spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+		tag = kmem_cache_alloc(l3ns_tag_cache, GFP_ATOMIC | __GFP_NOWARN);
+		if (!tag) {
+			atomic64_inc(&l3ns_tag_counters[L3NS_TAG_ALLOC_FAILURES]);
+			return -ENOMEM;
+		}
+		spin_lock_irqsave(&l3ns_tag_lock, flags);
+	}
 	tag->key = key;
 	tag->value = value;
-	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	if (tag_find(kind, key)) {
 		err = -EEXIST;
 		goto out;
 	}
 	if (atomic_read(&l3ns_tag_counts[kind]) >= tag_limit(kind)) {
+		atomic64_inc(&l3ns_tag_counters[L3NS_TAG_LIMIT_REFUSALS]);
 		err = -ENOSPC;
 		goto out;
 	}
@@ -183,15 +279,13 @@ u32 l3ns_c_tag_count(u32 kind)
 	return kind < L3NS_TAG_KINDS ? atomic_read(&l3ns_tag_counts[kind]) : 0;
 }
 
-void l3ns_c_tag_clear(u32 kind)
+static void tag_clear(u32 kind)
 {
 	struct hlist_node *tmp;
 	struct l3ns_tag *tag;
 	unsigned long flags;
 	int b;
 
-	if (kind >= L3NS_TAG_KINDS)
-		return;
 	spin_lock_irqsave(&l3ns_tag_lock, flags);
 	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
 		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node)

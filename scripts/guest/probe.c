@@ -598,6 +598,9 @@ int main(int argc, char **argv)
 	r = v6_main(argc, argv);
 	if (r >= 0)
 		return r;
+	r = pressure_main(argc, argv);
+	if (r >= 0)
+		return r;
 	if (argc == 4 && !strcmp(argv[1], "rawsend"))
 		return cmd_rawsend(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "mcsend"))

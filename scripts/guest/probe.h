@@ -15,5 +15,7 @@ int ports_main(int argc, char **argv);
 int attack_main(int argc, char **argv);
 /* probe_v6.c: IPv6 as a member would use it; -1 when argv is not one. */
 int v6_main(int argc, char **argv);
+/* probe_pressure.c: memory pressure and a member's burst; -1 when not one. */
+int pressure_main(int argc, char **argv);
 
 #endif

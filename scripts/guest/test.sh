@@ -2,6 +2,7 @@
 # Guest side of `make test`: load l3ns (its KUnit suite runs on load), dump
 # the KTAP results, then run every scenario. The host parses the markers.
 . /guest/lib.sh
+. /guest/isolate.sh
 # Debian's stock kernel: modprobe, as a real host would (it loads
 # nf_reject_ipv4 first). The test kernel has everything built in.
 load() { if [ -d /lib/modules/$(uname -r) ]; then modprobe l3ns; else insmod $KO; fi; }
@@ -24,25 +25,37 @@ if [ -d /sys/kernel/debug/kunit ]; then
 	echo "L3NS-KTAP-END"
 fi
 echo "l3ns-guest: first scenario at $(cut -d' ' -f1 /proc/uptime)s"
+# Each scenario starts from this state and leaves it (scripts/guest/isolate.sh).
+R=/run/l3ns
+isolate_save $R/baseline
 only=$(sed -n 's/.*l3ns_only=\([0-9,]*\).*/\1/p' /proc/cmdline)
+# make soak: the whole suite l3ns_repeat=N times in this boot.
+rounds=$(sed -n 's/.*l3ns_repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
+round=1
+while [ $round -le "${rounds:-1}" ]; do
+[ -n "$rounds" ] && echo "L3NS-ROUND $round"
 for s in /scenarios/*.sh; do
 	name=$(basename "$s" .sh)
 	# L3NS_ONLY=83,86 make test: only those scenarios (a development aid).
 	[ -z "$only" ] || case ",$only," in *",${name%%-*},"*) ;; *) continue ;; esac
 	echo "L3NS-SCENARIO-START $name"
 	# ns_cleanup: members started with ns_with never outlive their scenario.
-	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >/tmp/out 2>&1 &&
-		end_scenario >>/tmp/out 2>&1; then
-		sed 's/^/  | /' /tmp/out
+	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >$R/out 2>&1 &&
+		end_scenario >>$R/out 2>&1; then
+		isolate_restore $R/baseline load >>$R/out 2>&1
+		sed 's/^/  | /' $R/out
 		echo "L3NS-SCENARIO $name PASS"
 	else
-		end_scenario >>/tmp/out 2>&1
-		sed 's/^/  | /' /tmp/out
+		end_scenario >>$R/out 2>&1
+		isolate_restore $R/baseline load >>$R/out 2>&1
+		sed 's/^/  | /' $R/out
 		echo "  | --- dmesg tail ---"
 		dmesg | tail -15 | sed 's/^/  | /'
 		echo "L3NS-SCENARIO $name FAIL"
 	fi
 	modrange
+done
+round=$((round + 1))
 done
 echo "l3ns-guest: scenarios done at $(cut -d' ' -f1 /proc/uptime)s"
 # Debug kernel: unload, let RCU and work items finish, then scan twice

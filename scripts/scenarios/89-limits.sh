@@ -15,7 +15,9 @@ expect "sockets past max_sockets" "errno ENOBUFS after 3" "$(in_ns $B 'l3ns-prob
 # children must see some killed, never escaping.
 out=$(in_ns $B 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait; echo done' 2>&1)
 echo "$out" | tail -3
-dmesg | grep -q "could not tag a new member task (max_tasks or memory); killed it" || fail "no kill line"
+dmesg | grep -q "could not tag a new member task (max_tasks/max_sockets reached); killed it" || fail "no kill line"
+assert_ge "limit refusals counted in info" 3 "$(info_get tag_limit_refusals)"
+expect "no allocation failure" 0 "$(info_get tag_alloc_failures)"
 assert_ge "refusals counted in B" 1 "$(grep "^$B " $D/children | cut -d' ' -f4)"
 ns_cleanup
 rmmod l3ns && insmod $KO || fail "reload with defaults failed"
