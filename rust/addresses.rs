@@ -6,6 +6,7 @@
 //! Lock order: RTNL, then the state mutex.
 
 use crate::ffi::{self, Rtnl};
+use crate::kernel_ext::inetaddr::{self, InIfaddr};
 use crate::policy::addrtable::{AddrError, AddrKey, Owner};
 use crate::policy::bindrule::{takeable, Owned};
 use crate::policy::nstable::{NsView, Writer};
@@ -21,6 +22,15 @@ fn refuse(what: &str, err: Error) -> Error {
         pr_info!("{}: refused ({:?})\n", what, err);
     }
     err
+}
+
+/// Address deletions reach the owner's table (mechanism 6).
+impl inetaddr::Handler for State {
+    fn deleted(&self, ifa: &InIfaddr) {
+        if let Some(net) = ifa.net_inum() {
+            self.addr_deleted(net, ifa.local());
+        }
+    }
 }
 
 impl State {

@@ -140,6 +140,13 @@ mod tests {
         Ok(())
     }
 
+    /// kernel_ext::inetaddr reads a real `in_ifaddr` (bindgen layout of the
+    /// kernel's own header, `dev_net()` through its helper).
+    #[test]
+    fn inetaddr_abstraction() -> Result {
+        crate::kernel_ext::inetaddr::self_test()
+    }
+
     /// `info` keeps the patch's five lines first, in order and wording.
     #[test]
     fn info_format() -> Result {

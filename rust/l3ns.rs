@@ -20,6 +20,7 @@ mod addresses;
 mod control;
 mod ffi;
 mod hooks;
+mod kernel_ext;
 mod kunit_cases;
 mod registry;
 mod sockets;
@@ -47,9 +48,9 @@ mod policy {
 
 use ffi::tags::TagTables;
 use ffi::{
-    AddrNotifier, DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes,
-    Visibility,
+    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
 };
+use kernel_ext::inetaddr;
 use registry::State;
 
 module! {
@@ -68,7 +69,7 @@ module! {
 struct L3ns {
     _debugfs: DebugfsTree,
     _hooks: PernetHooks,
-    _addrs: AddrNotifier,
+    _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _routes: RouteProbes,
     _visibility: Visibility,
     _guard: FileGuard,
@@ -89,7 +90,7 @@ impl kernel::Module for L3ns {
         let reaper = Reaper::register(&state)?;
         let probes = TaskProbes::register(&state)?;
         let socks = SockProbes::register(&state)?;
-        let addrs = AddrNotifier::register(&state)?;
+        let addrs = inetaddr::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
         let guard = FileGuard::register(&state)?;

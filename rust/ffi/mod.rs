@@ -15,8 +15,7 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    AddrNotifier, DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes,
-    Visibility,
+    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
 };
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;

@@ -100,10 +100,6 @@ registration!(
     /// unregistration waits for tasks inside the replacements.
     Visibility, VISIBILITY, l3ns_c_visibility_register, l3ns_c_visibility_unregister
 );
-registration!(
-    /// The inetaddr notifier (address deletions).
-    AddrNotifier, ADDR_NOTIFIER, l3ns_c_inetaddr_register, l3ns_c_inetaddr_unregister
-);
 
 static REAPER: AtomicBool = AtomicBool::new(false);
 

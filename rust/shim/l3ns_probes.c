@@ -266,32 +266,6 @@ void l3ns_c_sock_probes_unregister(void)
 	l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
 }
 
-/* ---- address deletions --------------------------------------------------- */
-
-static void *l3ns_addr_data;
-
-static int inetaddr_event(struct notifier_block *nb, unsigned long event, void *ptr)
-{
-	struct in_ifaddr *ifa = ptr;
-
-	if (event == NETDEV_DOWN && ifa->ifa_dev && ifa->ifa_dev->dev)
-		l3ns_rs_addr_deleted(l3ns_addr_data, dev_net(ifa->ifa_dev->dev)->ns.inum,
-				     ntohl(ifa->ifa_local));
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block l3ns_inetaddr_nb = { .notifier_call = inetaddr_event };
-
-int l3ns_c_inetaddr_register(void *data)
-{
-	l3ns_addr_data = data;
-	return register_inetaddr_notifier(&l3ns_inetaddr_nb);
-}
-
-void l3ns_c_inetaddr_unregister(void)
-{
-	unregister_inetaddr_notifier(&l3ns_inetaddr_nb);
-}
 
 /* ---- ifa lookup ----------------------------------------------------------- */
 

@@ -209,9 +209,6 @@ void l3ns_c_visibility_unregister(void);
  */
 u64 l3ns_c_probes_missed(void);
 
-/* inetaddr notifier (address deletions). */
-int l3ns_c_inetaddr_register(void *data);
-void l3ns_c_inetaddr_unregister(void);
 
 /* RTNL, and finding an ifa of the caller's netns under it:
  * returns the prefix length, -ENODEV or -EADDRNOTAVAIL, and in *loopback
@@ -340,6 +337,5 @@ u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);
 /* May the calling task see address addr of netns net_inum? Any context. */
 bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
-void l3ns_rs_addr_deleted(void *data, u32 net_inum, u32 addr);
 
 #endif /* L3NS_SHIM_H */

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Abstractions over kernel interfaces the 7.3 `kernel` crate does not wrap,
+//! shaped like `rust/kernel/net/phy.rs`: `#[repr(transparent)]` newtypes
+//! over `Opaque<bindings::T>`, handles borrowed for one callback, `Adapter`
+//! trampolines, and registrations that undo themselves in `Drop`.
+//!
+//! This module never imports the application (`crate::` outside
+//! `kernel_ext`); its `unsafe` stays inside it. Its bindings come from the
+//! kernel's real headers (`bindings_helper.h`), with every type
+//! `kernel::bindings` already has taken from there.
+
+pub(crate) mod inetaddr;
+
+/// Kernel items `kernel::bindings` lacks, generated at build time from
+/// `bindings_helper.h` (never committed); the rest of `kernel::bindings` is
+/// re-exported through the glob import at the top of the generated file.
+#[allow(
+    dead_code,
+    missing_docs,
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    unreachable_pub,
+    unused_imports,
+    improper_ctypes,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks
+)]
+mod bindings {
+    include!(concat!(env!("L3NS_OUT"), "/kernel_ext_bindings.rs"));
+}
