@@ -47,10 +47,8 @@ mod policy {
 }
 
 use ffi::tags::TagTables;
-use ffi::{
-    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
-};
-use kernel_ext::inetaddr;
+use ffi::{DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use kernel_ext::{inetaddr, task_events};
 use registry::State;
 
 module! {
@@ -74,7 +72,7 @@ struct L3ns {
     _visibility: Visibility,
     _guard: FileGuard,
     _socks: SockProbes,
-    _probes: TaskProbes,
+    _probes: task_events::Registration<State>,
     _reaper: Reaper,
     _tags: TagTables,
     state: Arc<State>,
@@ -88,7 +86,7 @@ impl kernel::Module for L3ns {
         )?;
         let tags = TagTables::init()?;
         let reaper = Reaper::register(&state)?;
-        let probes = TaskProbes::register(&state)?;
+        let probes = task_events::Registration::register(state.clone())?;
         let socks = SockProbes::register(&state)?;
         let addrs = inetaddr::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;

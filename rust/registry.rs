@@ -8,6 +8,7 @@
 //! `writer`, in process context only.
 
 use crate::ffi::{self, tags::PortTags, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
+use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
@@ -16,6 +17,7 @@ use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
 use kernel::sync::Mutex;
 use kernel::sync::SpinLock;
+use kernel::task::Task;
 use kernel::{new_mutex, new_spinlock};
 
 /// Everything the hooks and handlers share. Lives in an `Arc` held by the
@@ -184,12 +186,12 @@ impl State {
     /// runs, or is killed if it cannot be tagged (fail closed). If the
     /// namespace is already dissolved (module unload in progress), the
     /// child simply stays untagged, like every task after unload.
-    pub(crate) fn task_fork(&self, parent: TaskId, child: &ffi::NewTask<'_>) {
+    pub(crate) fn task_fork(&self, parent: TaskId, child: &NewTask<'_>) {
         let Some(tag) = TaskTags::get(parent) else {
             return;
         };
         let Some(index) = index_of(tag) else { return };
-        match self.add_member(index, child.id(), tag) {
+        match self.add_member(index, TaskId::of(child.task()), tag) {
             Ok(()) => {}
             Err(e) if e == ENOENT => {}
             Err(e) => {
@@ -281,6 +283,25 @@ impl State {
             self.purge_tags(ns.index);
         });
         self.forget_net_addrs(&w, net_inum);
+    }
+}
+
+/// Membership follows the process lifetime events (mechanism 1).
+impl task_events::Handler for State {
+    fn fork(&self, parent: &Task, child: &NewTask<'_>) {
+        self.task_fork(TaskId::of(parent), child);
+    }
+
+    fn exit(&self, task: &Task) {
+        self.task_exit(TaskId::of(task));
+    }
+
+    fn free(&self, task: &Task) {
+        self.task_free(TaskId::of(task));
+    }
+
+    fn exec(&self, task: &Task) {
+        self.task_exec(TaskId::of(task));
     }
 }
 

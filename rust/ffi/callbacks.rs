@@ -9,11 +9,10 @@
 //! that registration keeps the `State` alive until the callback can no
 //! longer run.
 
-use super::{bindings, proto_of, BindSock, NewTask, SockId, TaskId};
+use super::{bindings, proto_of, BindSock, SockId};
 use crate::policy::bindrule::BindAddr;
 use crate::policy::privilege::OpenKind;
 use crate::{control, registry::State};
-use core::marker::PhantomData;
 use kernel::error::from_result;
 use kernel::ffi::c_void;
 
@@ -270,55 +269,6 @@ unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     state.net_exit(net_inum);
-}
-
-/// # Safety
-///
-/// Called by the `sched_process_fork` probe: `data` as for [`state`],
-/// `parent` is `current`, `child` a new task that has not run yet.
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_task_fork(
-    data: *mut c_void,
-    parent: *const c_void,
-    child: *const c_void,
-) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    let child = NewTask {
-        ptr: child,
-        _callback: PhantomData,
-    };
-    state.task_fork(TaskId(parent as usize), &child);
-}
-
-/// # Safety
-///
-/// Called by the `sched_process_exit` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_task_exit(data: *mut c_void, task: *const c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.task_exit(TaskId(task as usize));
-}
-
-/// # Safety
-///
-/// Called by the `sched_process_exec` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_task_exec(data: *mut c_void, task: *const c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.task_exec(TaskId(task as usize));
-}
-
-/// # Safety
-///
-/// Called by the `sched_process_free` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_task_free(data: *mut c_void, task: *const c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.task_free(TaskId(task as usize));
 }
 
 /// # Safety

@@ -15,7 +15,7 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, TaskProbes, Visibility,
+    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
 };
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
@@ -92,6 +92,13 @@ pub(crate) mod params {
 /// never dereferenced on the Rust side.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct TaskId(pub(super) usize);
+
+impl TaskId {
+    /// The identity of `task` (its address; never dereferenced here).
+    pub(crate) fn of(task: &kernel::task::Task) -> Self {
+        TaskId(task.as_ptr() as usize)
+    }
+}
 
 /// The calling task.
 pub(crate) fn current_task() -> TaskId {
@@ -236,25 +243,6 @@ fn proto_of(l4: u8) -> Option<Proto> {
         bindings::l3ns_l4_L3NS_L4_TCP => Some(Proto::Tcp),
         bindings::l3ns_l4_L3NS_L4_UDP => Some(Proto::Udp),
         _ => None,
-    }
-}
-
-/// A task that `sched_process_fork` just created and that has not run yet.
-pub(crate) struct NewTask<'a> {
-    ptr: *const kernel::ffi::c_void,
-    _callback: core::marker::PhantomData<&'a ()>,
-}
-
-impl NewTask<'_> {
-    /// Its identity.
-    pub(crate) fn id(&self) -> TaskId {
-        TaskId(self.ptr as usize)
-    }
-
-    /// Kills it before it runs (fail-closed inheritance).
-    pub(crate) fn kill(&self) {
-        // SAFETY: `ptr` is the child of the running fork tracepoint, which holds a reference on it.
-        unsafe { bindings::l3ns_c_kill_task(self.ptr) }
     }
 }
 

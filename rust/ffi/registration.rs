@@ -79,11 +79,6 @@ registration!(
     PernetHooks, PERNET, l3ns_c_pernet_register, l3ns_c_pernet_unregister
 );
 registration!(
-    /// Probes on `sched_process_fork` and `sched_process_free`;
-    /// unregistration runs `tracepoint_synchronize_unregister()`.
-    TaskProbes, PROBES, l3ns_c_task_probes_register, l3ns_c_task_probes_unregister
-);
-registration!(
     /// Socket probes: creation, clone (accept), free, bind.
     SockProbes, SOCK_PROBES, l3ns_c_sock_probes_register, l3ns_c_sock_probes_unregister
 );

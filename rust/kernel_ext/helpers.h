@@ -6,3 +6,4 @@ struct net;
 struct net_device;
 
 struct net *l3ns_helper_dev_net(const struct net_device *dev);
+void l3ns_helper_tracepoint_synchronize_unregister(void);

@@ -146,7 +146,11 @@ impl<T: Handler + 'static> Adapter<T> {
         // (registered only by `Registration::register`); `Opaque` is
         // `repr(transparent)`, so the field pointer is `nb` itself.
         let reg = unsafe {
-            &*kernel::container_of!(nb.cast::<Opaque<bindings::notifier_block>>(), Registration<T>, nb)
+            &*kernel::container_of!(
+                nb.cast::<Opaque<bindings::notifier_block>>(),
+                Registration<T>,
+                nb
+            )
         };
         // SAFETY: the chain passes a live `in_ifaddr` of a live device.
         let ifa = unsafe { InIfaddr::from_raw(ptr.cast()) };

@@ -11,6 +11,7 @@
 //! `kernel::bindings` already has taken from there.
 
 pub(crate) mod inetaddr;
+pub(crate) mod task_events;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
 /// `bindings_helper.h` (never committed); the rest of `kernel::bindings` is

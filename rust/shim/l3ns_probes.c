@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l3ns C shim, part 2: socket probes (ownership, bind veto), the inetaddr
- * notifier and ifa lookup under RTNL. Mechanisms 5-7 of
+ * l3ns C shim, part 2: socket probes (ownership, bind veto) and the ifa
+ * lookup under RTNL. Mechanisms 5-7 of
  * Documentation/design.rst. Decisions are made by the l3ns_rs_* callbacks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * l3ns C shim: the parts of l3ns that Rust cannot reach yet — static
- * inline helpers, the pernet_operations table, unexported tracepoints,
+ * inline helpers, the pernet_operations table,
  * module parameters, the reaper work item. debugfs is in l3ns_debugfs.c,
  * the tag table in l3ns_tags.c, probes in l3ns_probes.c / l3ns_route.c,
  * ftrace redirects in l3ns_visibility.c.
@@ -25,7 +25,6 @@
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -168,85 +167,6 @@ void l3ns_c_pernet_unregister(void)
 	synchronize_net();
 }
 
-/* ---- task lifetime tracepoints ------------------------------------------ */
-
-static struct tracepoint *tp_fork, *tp_exit, *tp_free, *tp_exec;
-static void *l3ns_tp_data;
-
-static void find_tracepoint(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "sched_process_fork"))
-		tp_fork = tp;
-	else if (!strcmp(tp->name, "sched_process_exit"))
-		tp_exit = tp;
-	else if (!strcmp(tp->name, "sched_process_free"))
-		tp_free = tp;
-	else if (!strcmp(tp->name, "sched_process_exec"))
-		tp_exec = tp;
-}
-
-static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
-{
-	l3ns_rs_task_fork(data, parent, child);
-}
-
-static void probe_exit(void *data, struct task_struct *task, bool group_dead)
-{
-	l3ns_rs_task_exit(data, task);
-}
-
-static void probe_free(void *data, struct task_struct *task)
-{
-	l3ns_rs_task_free(data, task);
-}
-
-/* A successful execve(): the new program is about to run. */
-static void probe_exec(void *data, struct task_struct *task, pid_t old_pid,
-		       struct linux_binprm *bprm)
-{
-	l3ns_rs_task_exec(data, task);
-}
-
-int l3ns_c_task_probes_register(void *data)
-{
-	int err;
-
-	for_each_kernel_tracepoint(find_tracepoint, NULL);
-	if (!tp_fork || !tp_exit || !tp_free || !tp_exec) {
-		pr_err("sched_process_fork/exit/free/exec tracepoints not found\n");
-		return -ENOENT;
-	}
-	l3ns_tp_data = data;
-	err = tracepoint_probe_register(tp_fork, probe_fork, data);
-	if (err)
-		return err;
-	err = tracepoint_probe_register(tp_exit, probe_exit, data);
-	if (err)
-		goto out_fork;
-	err = tracepoint_probe_register(tp_free, probe_free, data);
-	if (err)
-		goto out_exit;
-	err = tracepoint_probe_register(tp_exec, probe_exec, data);
-	if (!err)
-		return 0;
-	tracepoint_probe_unregister(tp_free, probe_free, data);
-out_exit:
-	tracepoint_probe_unregister(tp_exit, probe_exit, data);
-out_fork:
-	tracepoint_probe_unregister(tp_fork, probe_fork, data);
-	tracepoint_synchronize_unregister();
-	return err;
-}
-
-void l3ns_c_task_probes_unregister(void)
-{
-	tracepoint_probe_unregister(tp_exec, probe_exec, l3ns_tp_data);
-	tracepoint_probe_unregister(tp_free, probe_free, l3ns_tp_data);
-	tracepoint_probe_unregister(tp_exit, probe_exit, l3ns_tp_data);
-	tracepoint_probe_unregister(tp_fork, probe_fork, l3ns_tp_data);
-	tracepoint_synchronize_unregister();
-}
-
 /* ---- reaper work ---------------------------------------------------------- */
 
 static struct work_struct l3ns_reap_work;
@@ -328,11 +248,6 @@ bool l3ns_raw_capable(struct user_namespace *ns, int cap)
 bool l3ns_c_capable_net_admin(void)
 {
 	return l3ns_raw_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN);
-}
-
-void l3ns_c_kill_task(const void *task)
-{
-	send_sig(SIGKILL, (struct task_struct *)task, 1);
 }
 
 bool l3ns_c_log_ratelimit(void)

@@ -138,9 +138,6 @@ void l3ns_c_debugfs_remove(void);
 int l3ns_c_pernet_register(void *data);
 void l3ns_c_pernet_unregister(void);
 
-/* sched_process_fork / sched_process_exit / sched_process_free tracepoints. */
-int l3ns_c_task_probes_register(void *data);
-void l3ns_c_task_probes_unregister(void);
 
 /* Deferred process-context work (namespace reaping). */
 void l3ns_c_reaper_init(void *data);
@@ -247,7 +244,6 @@ void l3ns_c_in_copy(void *ctx, u16 port);
 bool l3ns_c_port_in_use(const void *sk, u16 port);
 
 /* Kills a task that has not run yet (fail-closed inheritance). */
-void l3ns_c_kill_task(const void *task);
 
 /* True when a rate-limited log line may be printed now. */
 bool l3ns_c_log_ratelimit(void);
@@ -271,11 +267,6 @@ ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
  */
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
-void l3ns_rs_task_fork(void *data, const void *parent, const void *child);
-void l3ns_rs_task_exit(void *data, const void *task);
-void l3ns_rs_task_free(void *data, const void *task);
-/* The task completed an execve(): a member's namespace is sealed. */
-void l3ns_rs_task_exec(void *data, const void *task);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
  * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does
