@@ -15,11 +15,15 @@ load=""
 if [ "${L3NS_SOAK_LOAD:-0}" = 1 ]; then
 	for _ in $(seq "$(nproc)"); do sh -c 'while :; do :; done' & load="$load $!"; done
 fi
-trap '[ -z "$load" ] || kill $load 2>/dev/null' EXIT
+stop_load() { [ -z "$load" ] || kill $load 2>/dev/null; load=""; }
+trap stop_load EXIT
 start=$(date +%s)
-for k in test stock; do "$L3NS_ROOT/scripts/run.sh" test $k >/dev/null 2>&1 & done
-wait
+runs=""
+for k in test stock; do "$L3NS_ROOT/scripts/run.sh" test $k >/dev/null 2>&1 & runs="$runs $!"; done
+# shellcheck disable=SC2086
+wait $runs	# not the busy loops
 echo "l3ns soak: $L3NS_REPEAT rounds, $(( $(date +%s) - start )) s${load:+, beside $(nproc) busy loops}"
+stop_load
 total=0
 for k in test stock; do
 	log=$L3NS_ROOT/build/console-$k.log
