@@ -66,9 +66,8 @@ unsafe extern "C" fn l3ns_rs_file_format(
     buf: *mut u8,
     cap: usize,
 ) -> isize {
-    // SAFETY: `data` is the registered state (see `state`); the caller
-    // zeroed `cap` bytes at `buf` and keeps them to itself until we return,
-    // so a unique `&mut [u8]` over initialised memory is sound.
+    // The caller zeroed `cap` bytes at `buf` and keeps them to itself until we return.
+    // SAFETY: `data` is the registered state; `buf` is `cap` initialised bytes only we use.
     let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
     from_result(|| {
         let n = match file {

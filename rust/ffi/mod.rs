@@ -225,8 +225,7 @@ impl ProbedSock<'_> {
     /// Whether a socket of this one's protocol (TCP or UDP) is bound to
     /// `addr:port` (host byte order) in its netns.
     pub(crate) fn listener_exists(&self, addr: u32, port: u16) -> bool {
-        // SAFETY: `sk` and `net` are live for this borrow (type invariant);
-        // the C lookup takes only RCU.
+        // SAFETY: `sk`, `net` live for this borrow (type invariant); the lookup takes only RCU.
         unsafe { bindings::l3ns_c_listener_exists(self.net, self.sk, addr, port) }
     }
 

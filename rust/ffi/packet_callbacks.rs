@@ -82,8 +82,7 @@ unsafe extern "C" fn l3ns_rs_connect_check(
     dport: u16,
     rewrite: *mut u32,
 ) -> i32 {
-    // SAFETY: `data` is the registered state (see `state`); the probe gives
-    // us `rewrite` to write for the duration of this call.
+    // SAFETY: `data` is the registered state; the probe lends us `rewrite` for this call.
     let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
     // INVARIANT: `sk` and `net` are live for this call, which the borrow
     // below does not outlive.

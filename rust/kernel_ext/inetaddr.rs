@@ -38,16 +38,16 @@ impl InIfaddr {
 
     /// Its local address, in host byte order.
     pub(crate) fn local(&self) -> u32 {
-        // SAFETY: the address is valid (type invariant); `ifa_local` is
-        // written before the address is published and never changed after.
+        // `ifa_local` is set before the address is published and never changed after.
+        // SAFETY: the `in_ifaddr` is valid for this borrow (type invariant).
         u32::from_be(unsafe { (*self.0.get()).ifa_local })
     }
 
     /// The inode number of the network namespace of its device, if it is
     /// on one.
     pub(crate) fn net_inum(&self) -> Option<u32> {
-        // SAFETY: the address is valid, and so are its `in_device` and device
-        // when set (type invariant); a device's netns outlives the device.
+        // A device's netns outlives the device.
+        // SAFETY: the address, and its `in_device` and device when set, are valid (type invariant).
         unsafe {
             let in_dev = (*self.0.get()).ifa_dev;
             if in_dev.is_null() || (*in_dev).dev.is_null() {
@@ -142,9 +142,9 @@ impl<T: Handler + 'static> Adapter<T> {
         if event != bindings::netdev_cmd_NETDEV_DOWN as c_ulong {
             return bindings::NOTIFY_DONE as c_int;
         }
-        // SAFETY: `nb` is the `nb` field of a live `Registration<T>`
-        // (registered only by `Registration::register`); `Opaque` is
+        // Only `Registration::register` puts such blocks on the chain; `Opaque` is
         // `repr(transparent)`, so the field pointer is `nb` itself.
+        // SAFETY: `nb` is the `nb` field of a live `Registration<T>`.
         let reg = unsafe {
             &*kernel::container_of!(
                 nb.cast::<Opaque<bindings::notifier_block>>(),
@@ -166,8 +166,7 @@ impl<T: Handler + 'static> Adapter<T> {
 pub(crate) fn self_test() -> Result {
     let mut dev = bindings::in_device::default();
     let mut ifa = bindings::in_ifaddr::default();
-    // SAFETY: `init_net` is the always-live initial netns; its loopback
-    // device lives as long as it does.
+    // SAFETY: `init_net` is always live, and so is its loopback device.
     let (lo, inum) = unsafe {
         let net = &raw const bindings::init_net;
         ((*net).loopback_dev, (*net).ns.inum)

@@ -31,16 +31,16 @@ pub(crate) struct NewTask<'a> {
 impl NewTask<'_> {
     /// The new task.
     pub(crate) fn task(&self) -> &Task {
-        // SAFETY: `ptr` is live for this borrow (type invariant); `Task` is
-        // `repr(transparent)` over `Opaque<task_struct>`.
+        // CAST: `Task` is `repr(transparent)` over `Opaque<task_struct>`.
+        // SAFETY: `ptr` is live for this borrow (type invariant).
         unsafe { &*self.ptr.cast::<Task>() }
     }
 
     /// Kills it before it runs one instruction.
     pub(crate) fn kill(&self) {
-        // SAFETY: `ptr` is live (type invariant); `send_sig()` may be called
-        // in any context. Its result (0, or -ESRCH for an exiting task) does
-        // not matter: a task that cannot get the signal is not running.
+        // Its result (0, or -ESRCH for an exiting task) does not matter: a task
+        // that cannot get the signal is not running.
+        // SAFETY: `ptr` is live (type invariant); `send_sig()` may be called in any context.
         unsafe { bindings::send_sig(bindings::SIGKILL as i32, self.ptr, 1) };
     }
 }
@@ -74,8 +74,7 @@ struct Tracepoints {
 ///
 /// `tp` is a kernel tracepoint, `found` the `Tracepoints` of `find`.
 unsafe extern "C" fn find_one(tp: *mut bindings::tracepoint, found: *mut c_void) {
-    // SAFETY: per the function contract; a tracepoint's name is a C string
-    // in the kernel image.
+    // SAFETY: per the contract; a tracepoint's name is a C string in the kernel image.
     let (name, found) = unsafe {
         (
             CStr::from_char_ptr((*tp).name),
@@ -134,8 +133,7 @@ impl<T: Handler + 'static> Registration<T> {
         ];
         let data = Arc::into_raw(handler);
         for (i, &(tp, probe)) in probes.iter().enumerate() {
-            // SAFETY: `tp` is a live tracepoint whose probes take `data` and
-            // the arguments `probe` is declared with (the `Adapter` functions).
+            // SAFETY: `tp` is live; `probe` (an `Adapter` fn) has its probe signature, data `data`.
             let r = to_result(unsafe {
                 bindings::tracepoint_probe_register(tp, probe, data.cast_mut().cast())
             });
@@ -156,8 +154,7 @@ impl<T: Handler + 'static> Registration<T> {
         }
         // SAFETY: no preconditions (process context).
         unsafe { bindings::l3ns_helper_tracepoint_synchronize_unregister() };
-        // SAFETY: `data` came from `Arc::into_raw`, and no probe can reach
-        // it any more.
+        // SAFETY: `data` came from `Arc::into_raw`, and no probe can reach it any more.
         drop(unsafe { Arc::from_raw(data) });
     }
 }
@@ -185,8 +182,8 @@ impl<T: Handler + 'static> Adapter<T> {
     ///
     /// As for [`Self::handler`].
     unsafe fn task<'a>(task: *mut bindings::task_struct) -> &'a Task {
-        // SAFETY: `Task` is `repr(transparent)` over `Opaque<task_struct>`;
-        // the task is live for the call.
+        // CAST: `Task` is `repr(transparent)` over `Opaque<task_struct>`.
+        // SAFETY: the task is live for the call (the function contract).
         unsafe { &*task.cast::<Task>() }
     }
 

@@ -113,7 +113,20 @@ int l3ns_c_tags_init(void)
 	return 0;
 }
 
-static void tag_clear(u32 kind);
+static void tag_clear(u32 kind)
+{
+	struct hlist_node *tmp;
+	struct l3ns_tag *tag;
+	unsigned long flags;
+	int b;
+
+	spin_lock_irqsave(&l3ns_tag_lock, flags);
+	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
+		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node)
+			tag_unlink(kind, tag);
+	}
+	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
+}
 
 void l3ns_c_tags_exit(void)
 {
@@ -279,17 +292,3 @@ u32 l3ns_c_tag_count(u32 kind)
 	return kind < L3NS_TAG_KINDS ? atomic_read(&l3ns_tag_counts[kind]) : 0;
 }
 
-static void tag_clear(u32 kind)
-{
-	struct hlist_node *tmp;
-	struct l3ns_tag *tag;
-	unsigned long flags;
-	int b;
-
-	spin_lock_irqsave(&l3ns_tag_lock, flags);
-	for (b = 0; b < ARRAY_SIZE(l3ns_tags[kind]); b++) {
-		hlist_for_each_entry_safe(tag, tmp, &l3ns_tags[kind][b], node)
-			tag_unlink(kind, tag);
-	}
-	spin_unlock_irqrestore(&l3ns_tag_lock, flags);
-}

@@ -13,5 +13,5 @@ echo 1 >/proc/sys/net/ipv4/ip_forward || fail "cannot set ip_forward"
 echo left >/tmp/leftover
 sleep 300 </dev/null >/dev/null 2>&1 &
 sh -c "$(member_sh 'echo "eth0 10.0.0.77" > $D/info; exec sleep 300')" </dev/null >/dev/null 2>&1 &
-wait_for sh -c "[ \"\$(sed -n 's/^l3_children: //p' $D/info)\" = 1 ]" || fail "the member did not start"
+wait_for sh -c '. /guest/lib.sh; [ "$(info_get l3_children)" = 1 ]' || fail "the member did not start"
 note "left: dummy7, 10.0.0.77 (owned by a live L3 namespace), 10.77.0.0/16, ip_forward=1, /tmp/leftover, two sleeps"

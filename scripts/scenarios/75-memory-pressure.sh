@@ -54,6 +54,6 @@ used=$(( $(info_get tag_reserve_used) - used0 ))
 note "tag entries taken from the reserve during the bursts: $used"
 # Injected: each member socket and child (2 x 2300) took a spare.
 [ $inject = 1 ] && assert_ge "spares used with failslab" 4600 "$used"
-wait_for sh -c "[ \"\$(sed -n 's/^tag_reserve: //p' $D/info)\" = 1024 ]" ||
+wait_for sh -c '. /guest/lib.sh; [ "$(info_get tag_reserve)" = 1024 ]' ||
 	fail "reserve not refilled: $(info_get tag_reserve)"
 note "ok: reserve refilled to 1024"
