@@ -7,14 +7,14 @@
 //!
 //! This module never imports the application (`crate::` outside
 //! `kernel_ext`); its `unsafe` stays inside it. Its bindings come from the
-//! kernel's real headers (`bindings_helper.h`), with every type
+//! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
 pub(crate) mod inetaddr;
 pub(crate) mod task_events;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
-/// `bindings_helper.h` (never committed); the rest of `kernel::bindings` is
+/// the `*.bindgen` files (never committed); the rest of `kernel::bindings` is
 /// re-exported through the glob import at the top of the generated file.
 #[allow(
     dead_code,
