@@ -26,6 +26,18 @@ mod tests {
     use crate::registry::CLOSED;
     use kernel::prelude::*;
 
+    /// kernel_ext::ftrace: a refusal hook makes the call return its error
+    /// with the body skipped, only for the calls it refuses, and nothing is
+    /// left attached once the registration drops.
+    #[test]
+    fn ftrace_refusal() -> Result {
+        let (hooked, seen, after) = crate::kernel_ext::ftrace::kunit_refuse_kstrtoint()?;
+        assert_eq!(hooked, (EDOM.to_errno(), -1));
+        assert_eq!(seen, 1);
+        assert_eq!(after, (0, 42));
+        Ok(())
+    }
+
     /// The strict parsers, compiled for the kernel.
     #[test]
     fn parser() -> Result {

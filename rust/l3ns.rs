@@ -22,6 +22,7 @@ mod ffi;
 mod hooks;
 mod kernel_ext;
 mod kunit_cases;
+mod open_guard;
 mod registry;
 mod sockets;
 mod steering;
@@ -47,8 +48,8 @@ mod policy {
 }
 
 use ffi::tags::TagTables;
-use ffi::{DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
-use kernel_ext::{inetaddr, task_events};
+use ffi::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use kernel_ext::{file_open, inetaddr, sock_events, task_events};
 use registry::State;
 
 module! {
@@ -70,8 +71,9 @@ struct L3ns {
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _routes: RouteProbes,
     _visibility: Visibility,
-    _guard: FileGuard,
-    _socks: SockProbes,
+    _guard: file_open::Registration<State>,
+    _binds: SockProbes,
+    _socks: sock_events::Registration<State>,
     _probes: task_events::Registration<State>,
     _reaper: Reaper,
     _tags: TagTables,
@@ -87,11 +89,12 @@ impl kernel::Module for L3ns {
         let tags = TagTables::init()?;
         let reaper = Reaper::register(&state)?;
         let probes = task_events::Registration::register(state.clone())?;
-        let socks = SockProbes::register(&state)?;
+        let socks = sock_events::Registration::register(state.clone())?;
+        let binds = SockProbes::register(&state)?;
         let addrs = inetaddr::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
-        let guard = FileGuard::register(&state)?;
+        let guard = file_open::Registration::register(state.clone())?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
@@ -108,6 +111,7 @@ impl kernel::Module for L3ns {
             _routes: routes,
             _visibility: visibility,
             _guard: guard,
+            _binds: binds,
             _socks: socks,
             _probes: probes,
             _reaper: reaper,

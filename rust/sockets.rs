@@ -13,8 +13,9 @@ use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
 use crate::policy::privilege::{
-    member_may_open_for_write, member_may_use_cap, member_socket, OpenKind, SocketVerdict,
+    member_may_use_cap, member_socket, SocketVerdict,
 };
+use crate::kernel_ext::sock_events::{self, SockRef};
 use crate::registry::{index_of, State, CLOSED};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
@@ -296,27 +297,6 @@ impl State {
         Err(EPERM)
     }
 
-    /// The open guard: the current task opens a file of `kind` for writing.
-    pub(crate) fn file_open_check(&self, kind: OpenKind) -> Result {
-        if member_may_open_for_write(kind) {
-            return Ok(());
-        }
-        let Some(index) = self.task_slot(ffi::current_task()) else {
-            return Ok(());
-        };
-        self.refused_opens.fetch_add(1, Ordering::Relaxed);
-        let id = self.refused(index);
-        if ffi::log_ratelimit() {
-            pr_info!(
-                "open for writing of a {:?} file refused to pid {} in L3 namespace {} (EACCES)\n",
-                kind,
-                ffi::current_pid(),
-                id
-            );
-        }
-        Err(EACCES)
-    }
-
     /// `security_socket_create()` for a user socket of the current task.
     pub(crate) fn socket_create_check(&self, family: i32, kind: i32, protocol: i32) -> Result {
         let Some(index) = self.task_slot(ffi::current_task()) else {
@@ -340,5 +320,31 @@ impl State {
             );
         }
         Err(err)
+    }
+}
+
+impl sock_events::Handler for State {
+    fn socket_create(&self, family: i32, kind: i32, protocol: i32) -> Result {
+        self.socket_create_check(family, kind, protocol)
+    }
+
+    fn created(&self, sk: SockRef<'_>) -> Result {
+        self.sock_create(sk.into())
+    }
+
+    fn cloned(&self, sk: SockRef<'_>, newsk: SockRef<'_>) {
+        self.sock_clone(sk.into(), newsk.into());
+    }
+
+    fn closed(&self, sk: SockRef<'_>) {
+        self.sock_close(sk.into());
+    }
+
+    fn freed(&self, sk: SockRef<'_>) {
+        self.sock_free(sk.into());
+    }
+
+    fn capable(&self, cap: i32) -> Result {
+        self.capable_check(cap)
     }
 }

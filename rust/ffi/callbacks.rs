@@ -11,7 +11,6 @@
 
 use super::{bindings, proto_of, BindSock, SockId};
 use crate::policy::bindrule::BindAddr;
-use crate::policy::privilege::OpenKind;
 use crate::{control, registry::State};
 use kernel::error::from_result;
 use kernel::ffi::c_void;
@@ -81,27 +80,6 @@ unsafe extern "C" fn l3ns_rs_file_format(
 
 /// # Safety
 ///
-/// Called by the `security_socket_post_create` probe for a user socket:
-/// `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_sock_create(data: *mut c_void, sk: *const c_void) -> i32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    from_result(|| state.sock_create(SockId(sk as usize)).map(|()| 0))
-}
-
-/// # Safety
-///
-/// Called by the `security_capable` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_capable_check(data: *mut c_void, cap: i32) -> i32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    from_result(|| state.capable_check(cap).map(|()| 0))
-}
-
-/// # Safety
-///
 /// Called by the connect/sendmsg redirects for a user inet socket `sk`
 /// (live for the call) and a native IPv6 destination, `data` as for
 /// [`state`].
@@ -121,71 +99,6 @@ unsafe extern "C" fn l3ns_rs_v6_deliver_check(data: *mut c_void, sk: *const c_vo
     // SAFETY: per the function contract.
     let state = unsafe { state(data) };
     from_result(|| state.v6_deliver_check(SockId(sk as usize)).map(|()| 0))
-}
-
-/// # Safety
-///
-/// Called by the open guard for a file opened for writing, `data` as for
-/// [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_file_open_check(data: *mut c_void, kind: u32) -> i32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    from_result(|| state.file_open_check(OpenKind::from_raw(kind)).map(|()| 0))
-}
-
-/// # Safety
-///
-/// Called by the `security_socket_create` probe for a user socket, `data`
-/// as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_socket_create_check(
-    data: *mut c_void,
-    family: i32,
-    kind: i32,
-    protocol: i32,
-) -> i32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    from_result(|| {
-        state
-            .socket_create_check(family, kind, protocol)
-            .map(|()| 0)
-    })
-}
-
-/// # Safety
-///
-/// Called by the `security_sk_clone` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_sock_clone(
-    data: *mut c_void,
-    sk: *const c_void,
-    newsk: *const c_void,
-) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.sock_clone(SockId(sk as usize), SockId(newsk as usize));
-}
-
-/// # Safety
-///
-/// Called by the `sock_close` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_sock_close(data: *mut c_void, sk: *const c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.sock_close(SockId(sk as usize));
-}
-
-/// # Safety
-///
-/// Called by the `security_sk_free` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_sock_free(data: *mut c_void, sk: *const c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.sock_free(SockId(sk as usize));
 }
 
 /// # Safety

@@ -15,7 +15,7 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
+    DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
 };
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
@@ -118,10 +118,19 @@ pub(crate) fn capable_net_admin() -> bool {
     unsafe { bindings::l3ns_c_capable_net_admin() }
 }
 
-/// Probe hits lost to empty kretprobe instance pools (module-wide).
+/// Hooked calls skipped by ftrace's recursion guard (module-wide): the C
+/// shim's callbacks and `kernel_ext::ftrace`'s.
 pub(crate) fn probes_missed() -> u64 {
-    // SAFETY: reads counters of the shim's static kretprobes; no preconditions.
-    unsafe { bindings::l3ns_c_probes_missed() }
+    // SAFETY: reads an atomic counter of the shim; no preconditions.
+    let shim = unsafe { bindings::l3ns_c_probes_missed() };
+    shim.saturating_add(crate::kernel_ext::ftrace::missed())
+}
+
+/// Is a debugfs inode whose `i_private` is `private` `net_ns/start` or
+/// `net_ns/info`?
+pub(crate) fn debugfs_member_file(private: *const kernel::ffi::c_void) -> bool {
+    // SAFETY: compares the address only, never dereferences it.
+    unsafe { bindings::l3ns_c_debugfs_member_file(private) }
 }
 
 /// May a rate-limited log line be printed now?

@@ -87,10 +87,6 @@ registration!(
     RouteProbes, ROUTE_PROBES, l3ns_c_route_probes_register, l3ns_c_route_probes_unregister
 );
 registration!(
-    /// The open guard: an ftrace redirect of `security_file_open()`.
-    FileGuard, FILE_GUARD, l3ns_c_guard_register, l3ns_c_guard_unregister
-);
-registration!(
     /// ftrace redirects hiding addresses from `ip addr` and `ifconfig`;
     /// unregistration waits for tasks inside the replacements.
     Visibility, VISIBILITY, l3ns_c_visibility_register, l3ns_c_visibility_unregister

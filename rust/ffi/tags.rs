@@ -21,6 +21,12 @@ const PORT: u32 = bindings::l3ns_tag_kind_L3NS_TAG_PORT;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct SockId(pub(super) usize);
 
+impl From<crate::kernel_ext::sock_events::SockRef<'_>> for SockId {
+    fn from(sk: crate::kernel_ext::sock_events::SockRef<'_>) -> Self {
+        SockId(sk.id())
+    }
+}
+
 fn get(kind: u32, key: usize) -> Option<u32> {
     // SAFETY: the key is only compared, never dereferenced.
     let v = unsafe { bindings::l3ns_c_tag_get(kind, key as *const c_void) };

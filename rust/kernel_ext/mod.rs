@@ -10,7 +10,10 @@
 //! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
+pub(crate) mod file_open;
+pub(crate) mod ftrace;
 pub(crate) mod inetaddr;
+pub(crate) mod sock_events;
 pub(crate) mod task_events;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from

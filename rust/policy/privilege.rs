@@ -94,17 +94,45 @@ pub enum OpenKind {
     ModParam,
 }
 
-impl OpenKind {
-    /// From the shim's `enum l3ns_open_kind`; an unknown value is guarded.
-    pub fn from_raw(kind: u32) -> Self {
-        match kind {
-            0 => OpenKind::Other,
-            1 => OpenKind::Own,
-            2 => OpenKind::Sysctl,
-            4 => OpenKind::ModParam,
-            _ => OpenKind::Tracing,
-        }
+/// Filesystem magic numbers (`include/uapi/linux/magic.h`, kernel ABI).
+pub mod fs_magic {
+    /// procfs.
+    pub const PROC: u64 = 0x9fa0;
+    /// debugfs.
+    pub const DEBUGFS: u64 = 0x6462_6720;
+    /// tracefs.
+    pub const TRACEFS: u64 = 0x7472_6163;
+    /// sysfs.
+    pub const SYSFS: u64 = 0x6265_6572;
+}
+
+/// The path of a file being opened, as the open guard sees it.
+pub trait OpenedPath {
+    /// Components below the filesystem's root.
+    fn depth(&self) -> usize;
+    /// The name of the `depth`-th component (1: the top level).
+    fn component(&self, depth: usize) -> Option<&[u8]>;
+    /// Is it `net_ns/start` or `net_ns/info` (debugfs only)?
+    fn is_own_file(&self) -> bool;
+}
+
+/// What kind of file a write open on filesystem `fs` (a [`fs_magic`]) is:
+/// `/proc/sys/...`, a debugfs or tracefs file, or
+/// `/sys/module/<module>/parameters/<name>`.
+pub fn open_kind(fs: u64, path: &impl OpenedPath) -> OpenKind {
+    match fs {
+        fs_magic::PROC if path.component(1) == Some(b"sys") => OpenKind::Sysctl,
+        fs_magic::DEBUGFS if path.is_own_file() => OpenKind::Own,
+        fs_magic::DEBUGFS | fs_magic::TRACEFS => OpenKind::Tracing,
+        fs_magic::SYSFS if is_module_param(path) => OpenKind::ModParam,
+        _ => OpenKind::Other,
     }
+}
+
+fn is_module_param(path: &impl OpenedPath) -> bool {
+    path.depth() == 4
+        && path.component(1) == Some(b"module")
+        && path.component(3) == Some(b"parameters")
 }
 
 /// May a member task open a file of `kind` for writing? Root owns these

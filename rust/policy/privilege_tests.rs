@@ -74,12 +74,36 @@ fn members_write_no_guarded_file() {
     }
 }
 
+struct Path(&'static [&'static [u8]], bool);
+
+impl OpenedPath for Path {
+    fn depth(&self) -> usize {
+        self.0.len()
+    }
+    fn component(&self, depth: usize) -> Option<&[u8]> {
+        self.0.get(depth.checked_sub(1)?).copied()
+    }
+    fn is_own_file(&self) -> bool {
+        self.1
+    }
+}
+
 #[test]
-fn unknown_open_kinds_are_guarded() {
-    assert_eq!(OpenKind::from_raw(0), OpenKind::Other);
-    assert_eq!(OpenKind::from_raw(1), OpenKind::Own);
-    assert_eq!(OpenKind::from_raw(2), OpenKind::Sysctl);
-    assert_eq!(OpenKind::from_raw(3), OpenKind::Tracing);
-    assert_eq!(OpenKind::from_raw(4), OpenKind::ModParam);
-    assert_eq!(OpenKind::from_raw(99), OpenKind::Tracing);
+fn open_kinds() {
+    use fs_magic::*;
+    let sysctl = Path(&[b"sys", b"net", b"ipv4", b"ip_forward"], false);
+    assert_eq!(open_kind(PROC, &sysctl), OpenKind::Sysctl);
+    assert_eq!(open_kind(PROC, &Path(&[b"self", b"attr"], false)), OpenKind::Other);
+    assert_eq!(open_kind(DEBUGFS, &Path(&[b"net_ns", b"start"], true)), OpenKind::Own);
+    let kprobes = Path(&[b"kprobes", b"enabled"], false);
+    assert_eq!(open_kind(DEBUGFS, &kprobes), OpenKind::Tracing);
+    assert_eq!(open_kind(TRACEFS, &Path(&[b"trace"], false)), OpenKind::Tracing);
+    let param = Path(&[b"module", b"l3ns", b"parameters", b"max_tasks"], false);
+    assert_eq!(open_kind(SYSFS, &param), OpenKind::ModParam);
+    let not_param = Path(&[b"module", b"l3ns", b"refcnt"], false);
+    assert_eq!(open_kind(SYSFS, &not_param), OpenKind::Other);
+    let deeper = Path(&[b"module", b"l3ns", b"parameters", b"x", b"y"], false);
+    assert_eq!(open_kind(SYSFS, &deeper), OpenKind::Other);
+    // The same path on another filesystem is not guarded.
+    assert_eq!(open_kind(0xef53, &sysctl), OpenKind::Other);
 }

@@ -106,10 +106,10 @@ static const struct file_operations read_fops = {
 	.release = single_release,
 };
 
-bool l3ns_debugfs_member_file(const struct inode *inode)
+bool l3ns_c_debugfs_member_file(const void *i_private)
 {
-	return inode->i_private == &l3ns_files[L3NS_FILE_START] ||
-	       inode->i_private == &l3ns_files[L3NS_FILE_INFO];
+	return i_private == &l3ns_files[L3NS_FILE_START] ||
+	       i_private == &l3ns_files[L3NS_FILE_INFO];
 }
 
 int l3ns_c_debugfs_create(void *data)

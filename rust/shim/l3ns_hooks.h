@@ -26,10 +26,5 @@ struct sockaddr;
 /* Sets the IPv4 address of an AF_INET or v4-mapped AF_INET6 sockaddr. */
 void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr);
 
-struct inode;
-/* Is `inode` one of the debugfs files a member may open for writing
- * (net_ns/start, net_ns/info)?
- */
-bool l3ns_debugfs_member_file(const struct inode *inode);
 
 #endif /* L3NS_HOOKS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l3ns C shim, part 2: socket probes (ownership, bind veto) and the ifa
- * lookup under RTNL. Mechanisms 5-7 of
+ * l3ns C shim, part 2: the bind wrappers (bind veto and rewrite) and the
+ * ifa lookup under RTNL. Mechanisms 5-7 of
  * Documentation/design.rst. Decisions are made by the l3ns_rs_* callbacks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,28 +25,8 @@
 
 static void *l3ns_sock_data;
 
-L3NS_PROBED(security_socket_post_create, int (*)(struct socket *, int, int, int, int));
 L3NS_PROBED(inet_bind, int (*)(struct socket *, struct sockaddr_unsized *, int));
 L3NS_PROBED(inet6_bind, int (*)(struct socket *, struct sockaddr_unsized *, int));
-L3NS_PROBED(security_capable, int (*)(const struct cred *, struct user_namespace *, int,
-				      unsigned int));
-L3NS_PROBED(security_socket_create, int (*)(int, int, int, int));
-L3NS_PROBED(security_sk_clone, void (*)(const struct sock *, struct sock *));
-L3NS_PROBED(security_sk_free, void (*)(struct sock *));
-
-/* ---- socket creation: tag, or fail socket(2) ---------------------------- */
-
-L3NS_FTRACE_CALLBACK(post_create_cb)
-{
-	struct socket *sock = (struct socket *)ftrace_regs_get_argument(fregs, 0);
-	int kern = (int)ftrace_regs_get_argument(fregs, 4);
-	int err = 0;
-
-	if (!kern && sock && sock->sk)
-		err = l3ns_rs_sock_create(l3ns_sock_data, sock->sk);
-	if (err)
-		l3ns_redirect_refuse(fregs, err);
-}
 
 /* ---- bind(): veto and rewrite ------------------------------------------- */
 
@@ -165,90 +145,15 @@ L3NS_FTRACE_CALLBACK(bind6_cb)
 	l3ns_redirect_wrap(fregs, parent_ip, inet6_bind_wrap);
 }
 
-/* ---- privileges of members ---------------------------------------------- */
-
-L3NS_FTRACE_CALLBACK(capable_cb)
-{
-	int err;
-
-	err = l3ns_rs_capable_check(l3ns_sock_data, (int)ftrace_regs_get_argument(fregs, 2));
-	if (err)
-		l3ns_redirect_refuse(fregs, err);
-}
-
-L3NS_FTRACE_CALLBACK(sock_create_cb)
-{
-	int family = (int)ftrace_regs_get_argument(fregs, 0);
-	int type = (int)ftrace_regs_get_argument(fregs, 1);
-	int protocol = (int)ftrace_regs_get_argument(fregs, 2);
-	int kern = (int)ftrace_regs_get_argument(fregs, 3);
-	int err;
-
-	err = kern ? 0 : l3ns_rs_socket_create_check(l3ns_sock_data, family, type, protocol);
-	if (err)
-		l3ns_redirect_refuse(fregs, err);
-}
-
-/* ---- accepted sockets inherit, freed sockets drop their tag ------------- */
-
-/* Plain ftrace callbacks (no IPMODIFY), not kprobes: a kprobe hit while
- * another kprobe's handler runs on the CPU (a socket freed in softirq
- * during a bind) is dropped; ftrace's recursion guard is per context, and
- * what it refuses is counted.
- */
-L3NS_FTRACE_CALLBACK(sk_clone_cb)
-{
-	l3ns_rs_sock_clone(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0),
-			   (const void *)ftrace_regs_get_argument(fregs, 1));
-}
-
-L3NS_FTRACE_CALLBACK(sk_free_cb)
-{
-	l3ns_rs_sock_free(l3ns_sock_data, (const void *)ftrace_regs_get_argument(fregs, 0));
-}
-
-/* sock_close(inode, file): userspace dropped its last file reference; the
- * socket may live on (an orphaned TCP connection) but no longer counts.
- */
-L3NS_FTRACE_CALLBACK(sock_close_cb)
-{
-	struct socket *sock = SOCKET_I((struct inode *)ftrace_regs_get_argument(fregs, 0));
-
-	if (sock->sk)
-		l3ns_rs_sock_close(l3ns_sock_data, sock->sk);
-}
-
-static struct l3ns_redirect sock_observers[] = {
-	{ .symbol = "security_sk_free", .ops = { .func = sk_free_cb, .flags = L3NS_OBSERVE_FLAGS } },
-	{ .symbol = "sock_close", .ops = { .func = sock_close_cb, .flags = L3NS_OBSERVE_FLAGS } },
-	{ .symbol = "security_sk_clone", .ops = { .func = sk_clone_cb, .flags = L3NS_OBSERVE_FLAGS } },
-};
-
 static struct l3ns_redirect sock_redirects[] = {
-	{ .symbol = "security_socket_post_create",
-	  .ops = { .func = post_create_cb, .flags = L3NS_REDIRECT_FLAGS } },
 	{ .symbol = "inet_bind", .ops = { .func = bind_cb, .flags = L3NS_REDIRECT_FLAGS } },
 	{ .symbol = "inet6_bind", .ops = { .func = bind6_cb, .flags = L3NS_REDIRECT_FLAGS } },
-	{ .symbol = "security_capable", .ops = { .func = capable_cb, .flags = L3NS_REDIRECT_FLAGS } },
-	{ .symbol = "security_socket_create",
-	  .ops = { .func = sock_create_cb, .flags = L3NS_REDIRECT_FLAGS } },
 };
 
 int l3ns_c_sock_probes_register(void *data)
 {
-	int err;
-
 	l3ns_sock_data = data;
-	/* The sk_free remover is in place before any tag can be added. */
-	err = l3ns_redirects_register("socket", sock_observers, ARRAY_SIZE(sock_observers));
-	if (err)
-		return err;
-	err = l3ns_redirects_register("socket", sock_redirects, ARRAY_SIZE(sock_redirects));
-	if (err) {
-		l3ns_redirects_unregister(sock_observers, ARRAY_SIZE(sock_observers));
-		l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
-	}
-	return err;
+	return l3ns_redirects_register("socket", sock_redirects, ARRAY_SIZE(sock_redirects));
 }
 
 u64 l3ns_c_probes_missed(void)
@@ -262,10 +167,7 @@ void l3ns_c_sock_probes_unregister(void)
 	/* The bind wrappers may sleep (lock_sock()): wait for them. */
 	l3ns_wrappers_wait();
 	l3ns_redirects_free(sock_redirects, ARRAY_SIZE(sock_redirects));
-	l3ns_redirects_unregister(sock_observers, ARRAY_SIZE(sock_observers));
-	l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
 }
-
 
 /* ---- ifa lookup ----------------------------------------------------------- */
 

@@ -55,15 +55,6 @@ enum l3ns_file {
 	L3NS_FILE_COUNT = 5,
 };
 
-/* A file opened for writing, as the open guard classifies it. */
-enum l3ns_open_kind {
-	L3NS_OPEN_OTHER = 0,	/* not guarded */
-	L3NS_OPEN_OWN = 1,	/* net_ns/start, net_ns/info */
-	L3NS_OPEN_SYSCTL = 2,	/* under /proc/sys */
-	L3NS_OPEN_TRACING = 3,	/* any other debugfs file, any tracefs file */
-	L3NS_OPEN_MODPARAM = 4,	/* /sys/module/<module>/parameters/<name> */
-};
-
 /* Per network namespace state (net_generic), counters updated atomically. */
 struct l3ns_net {
 	u64 pre_routing_packets;
@@ -183,9 +174,7 @@ void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
 struct l3ns_net *l3ns_c_current_net(void);
 bool l3ns_c_capable_net_admin(void);
 
-/* Socket probes (post_create, sk_clone, sk_free, bind), and the privilege
- * probes (security_capable, security_socket_create).
- */
+/* The bind wrappers (inet_bind, inet6_bind). */
 int l3ns_c_sock_probes_register(void *data);
 void l3ns_c_sock_probes_unregister(void);
 
@@ -193,9 +182,8 @@ void l3ns_c_sock_probes_unregister(void);
 int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
-/* The open guard (security_file_open). */
-int l3ns_c_guard_register(void *data);
-void l3ns_c_guard_unregister(void);
+/* Is a debugfs inode with this i_private net_ns/start or net_ns/info? */
+bool l3ns_c_debugfs_member_file(const void *i_private);
 
 /* ftrace redirects hiding addresses from ip addr / ifconfig. */
 int l3ns_c_visibility_register(void *data);
@@ -268,26 +256,12 @@ ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_reap(void *data);
-/* security_capable / security_socket_create by the current task: 0 to
- * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does
- * not virtualize) to refuse.
- */
-int l3ns_rs_capable_check(void *data, int cap);
-int l3ns_rs_socket_create_check(void *data, int family, int type, int protocol);
 /* A member socket's connect()/sendmsg() to a native IPv6 destination, and
  * a native IPv6 packet delivered to it: 0 for non-members, else
  * -ENETUNREACH / -EPERM (a member has no IPv6).
  */
 int l3ns_rs_v6_check(void *data, const void *sk);
 int l3ns_rs_v6_deliver_check(void *data, const void *sk);
-/* The current task opens a file of `kind` for writing: 0, or -EACCES. */
-int l3ns_rs_file_open_check(void *data, u32 kind);
-/* A member created a user socket: tag it (0) or refuse it (-errno). */
-int l3ns_rs_sock_create(void *data, const void *sk);
-void l3ns_rs_sock_clone(void *data, const void *sk, const void *newsk);
-/* Userspace closed its last reference to the socket (sock_close). */
-void l3ns_rs_sock_close(void *data, const void *sk);
-void l3ns_rs_sock_free(void *data, const void *sk);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
  * address to bind instead, and *port, if non-zero, as the port), or
  * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse.
