@@ -20,6 +20,7 @@ mod addresses;
 mod control;
 mod ffi;
 mod hooks;
+mod inet_calls;
 mod kernel_ext;
 mod kunit_cases;
 mod open_guard;
@@ -49,6 +50,7 @@ mod policy {
 
 use ffi::tags::TagTables;
 use ffi::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use kernel_ext::inet_calls as inet;
 use kernel_ext::{file_open, inetaddr, sock_events, task_events};
 use registry::State;
 
@@ -69,6 +71,7 @@ struct L3ns {
     _debugfs: DebugfsTree,
     _hooks: PernetHooks,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
+    _calls: inet::Registration<State>,
     _routes: RouteProbes,
     _visibility: Visibility,
     _guard: file_open::Registration<State>,
@@ -92,6 +95,7 @@ impl kernel::Module for L3ns {
         let socks = sock_events::Registration::register(state.clone())?;
         let binds = SockProbes::register(&state)?;
         let addrs = inetaddr::Registration::register(state.clone())?;
+        let calls = inet::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
         let guard = file_open::Registration::register(state.clone())?;
@@ -108,6 +112,7 @@ impl kernel::Module for L3ns {
             _debugfs: debugfs,
             _hooks: hooks,
             _addrs: addrs,
+            _calls: calls,
             _routes: routes,
             _visibility: visibility,
             _guard: guard,

@@ -80,18 +80,6 @@ unsafe extern "C" fn l3ns_rs_file_format(
 
 /// # Safety
 ///
-/// Called by the connect/sendmsg redirects for a user inet socket `sk`
-/// (live for the call) and a native IPv6 destination, `data` as for
-/// [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_v6_check(data: *mut c_void, sk: *const c_void) -> i32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    from_result(|| state.v6_dest_check(SockId(sk as usize)).map(|()| 0))
-}
-
-/// # Safety
-///
 /// Called by the `security_sock_rcv_skb` redirect for a native IPv6 packet
 /// and a user inet socket `sk`, in softirq, `data` as for [`state`].
 #[no_mangle]

@@ -38,6 +38,7 @@ mod bindings {
 /// The bit the shim's `L3NS_TAG_CLOSED` sets in a closed socket's tag.
 pub(crate) const TAG_CLOSED: u32 = bindings::L3NS_TAG_CLOSED;
 
+use crate::kernel_ext::user_sock::UserSock;
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
 use crate::policy::ports::{PortTable, Proto};
@@ -223,6 +224,17 @@ pub(crate) struct ProbedSock<'a> {
     pub(super) sk: *const kernel::ffi::c_void,
     pub(super) net: *const kernel::ffi::c_void,
     pub(super) _call: core::marker::PhantomData<&'a ()>,
+}
+
+impl<'a> From<&UserSock<'a>> for ProbedSock<'a> {
+    fn from(sk: &UserSock<'a>) -> Self {
+        // INVARIANT: a `UserSock` is live for `'a`, and so is its netns.
+        ProbedSock {
+            sk: sk.as_ptr().cast(),
+            net: sk.net().cast_const().cast(),
+            _call: core::marker::PhantomData,
+        }
+    }
 }
 
 impl ProbedSock<'_> {

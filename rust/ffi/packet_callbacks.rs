@@ -6,97 +6,10 @@
 //! [`super::callbacks`]: `data` is the `State` of a live registration.
 
 use super::callbacks::state;
-use super::{bindings, proto_of, InPacket, NetCounters, ProbedSock, SockId};
+use super::{bindings, proto_of, InPacket, NetCounters, SockId};
 use crate::hooks;
-use crate::policy::bindrule::Owned;
-use crate::policy::source::{Flow, SourceChoice};
-use core::marker::PhantomData;
 use kernel::error::from_result;
 use kernel::ffi::c_void;
-
-/// # Safety
-///
-/// Called by the `ip_route_output_flow` probe, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_source_wanted(
-    data: *mut c_void,
-    sk: *const c_void,
-    _net_inum: u32,
-) -> bool {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.source_wanted(SockId(sk as usize))
-}
-
-/// # Safety
-///
-/// Called by the `ip_route_output_flow` probe: `data` as for [`state`], `f`
-/// points to a valid `struct l3ns_flow`, `addr` to a writable `u32`.
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_source(
-    data: *mut c_void,
-    sk: *const c_void,
-    f: *const bindings::l3ns_flow,
-    addr: *mut u32,
-) -> u32 {
-    // SAFETY: per the function contract.
-    let (state, f, addr) = unsafe { (state(data), &*f, &mut *addr) };
-    let flow = Flow {
-        daddr: f.daddr,
-        saddr: f.saddr,
-        prefilled: f.prefilled != 0,
-        nexthop: f.nexthop,
-    };
-    let mut device = [Owned {
-        addr: 0,
-        prefix_len: 0,
-    }; bindings::L3NS_FLOW_DEV_ADDRS as usize];
-    let n = usize::from(f.ndev).min(device.len());
-    for (i, d) in device.iter_mut().enumerate().take(n) {
-        *d = Owned {
-            addr: f.dev_addr[i],
-            prefix_len: f.dev_prefix[i],
-        };
-    }
-    match state.source(SockId(sk as usize), f.net_inum, &flow, &device[..n]) {
-        SourceChoice::Keep => bindings::l3ns_source_L3NS_SRC_KEEP,
-        SourceChoice::Use(a) => {
-            *addr = a;
-            bindings::l3ns_source_L3NS_SRC_USE
-        }
-        SourceChoice::Refuse => bindings::l3ns_source_L3NS_SRC_REFUSE,
-    }
-}
-
-/// # Safety
-///
-/// Called by the connect/sendmsg probes: `data` as for [`state`], `net` the
-/// live `struct net` of `sk`, `rewrite` writable.
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_connect_check(
-    data: *mut c_void,
-    sk: *const c_void,
-    net: *const c_void,
-    net_inum: u32,
-    daddr: u32,
-    dport: u16,
-    rewrite: *mut u32,
-) -> i32 {
-    // SAFETY: `data` is the registered state; the probe lends us `rewrite` for this call.
-    let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
-    // INVARIANT: `sk` and `net` are live for this call, which the borrow
-    // below does not outlive.
-    let sock = ProbedSock {
-        sk,
-        net,
-        _call: PhantomData,
-    };
-    from_result(|| {
-        let to = state.connect_check(&sock, net_inum, daddr, dport)?;
-        *rewrite = to.unwrap_or(0);
-        Ok(0)
-    })
-}
 
 /// # Safety
 ///
@@ -119,26 +32,6 @@ unsafe extern "C" fn l3ns_rs_deliver_check(
             .deliver_check(sk, net, saddr, daddr, bcast)
             .map(|()| 0)
     })
-}
-
-/// # Safety
-///
-/// Called by the getsockname/getpeername probes, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_getname_map(data: *mut c_void, sk: *const c_void, addr: u32) -> u32 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.getname_map(SockId(sk as usize), addr)
-}
-
-/// # Safety
-///
-/// Called by the getsockname probes, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_getname_port(data: *mut c_void, sk: *const c_void, port: u16) -> u16 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.getname_port(SockId(sk as usize), port)
 }
 
 /// # Safety

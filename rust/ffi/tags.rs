@@ -21,6 +21,13 @@ const PORT: u32 = bindings::l3ns_tag_kind_L3NS_TAG_PORT;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct SockId(pub(super) usize);
 
+impl SockId {
+    /// The identity of the socket at `addr`.
+    pub(crate) fn from_addr(addr: usize) -> Self {
+        SockId(addr)
+    }
+}
+
 impl From<crate::kernel_ext::sock_events::SockRef<'_>> for SockId {
     fn from(sk: crate::kernel_ext::sock_events::SockRef<'_>) -> Self {
         SockId(sk.id())

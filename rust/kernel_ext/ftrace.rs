@@ -19,8 +19,8 @@
 use super::bindings;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicI32, AtomicU64, Ordering};
-use kernel::error::{to_result, Error, Result};
 use kernel::error::code::EINVAL;
+use kernel::error::{to_result, Error, Result};
 use kernel::ffi::{c_int, c_long, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -275,7 +275,9 @@ impl<T: Send + Sync + 'static> Registration<T> {
         let op: *mut bindings::ftrace_ops = self.ops.get_mut(i).ok_or(EINVAL)?;
         let len = c_int::try_from(symbol.to_bytes().len())?;
         // SAFETY: `op` is ours and not registered; `symbol` is a live string of `len` bytes.
-        to_result(unsafe { bindings::ftrace_set_filter(op, symbol.as_ptr().cast_mut().cast(), len, 1) })?;
+        to_result(unsafe {
+            bindings::ftrace_set_filter(op, symbol.as_ptr().cast_mut().cast(), len, 1)
+        })?;
         self.filtered = i + 1;
         // SAFETY: `op` has its filter and stays at this address until `drop` unregisters it.
         to_result(unsafe { bindings::register_ftrace_function(op) })?;

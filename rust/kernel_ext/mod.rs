@@ -12,9 +12,13 @@
 
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
+pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;
+pub(crate) mod route_source;
 pub(crate) mod sock_events;
+pub(crate) mod sockaddr;
 pub(crate) mod task_events;
+pub(crate) mod user_sock;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
 /// the `*.bindgen` files (never committed); the rest of `kernel::bindings` is
@@ -28,6 +32,7 @@ pub(crate) mod task_events;
     unreachable_pub,
     unused_imports,
     improper_ctypes,
+    unsafe_op_in_unsafe_fn,
     clippy::all,
     clippy::undocumented_unsafe_blocks
 )]

@@ -26,9 +26,10 @@ const _: unsafe extern "C" fn(*mut bindings::socket, c_int, c_int, c_int, c_int)
     bindings::security_socket_post_create;
 const _: unsafe extern "C" fn(c_int, c_int, c_int, c_int) -> c_int =
     bindings::security_socket_create;
-const _: unsafe extern "C" fn(*const bindings::sock, *mut bindings::sock) =
+// (kernel::bindings declares them with its opaque `struct sock`.)
+const _: unsafe extern "C" fn(*const kernel::bindings::sock, *mut kernel::bindings::sock) =
     bindings::security_sk_clone;
-const _: unsafe extern "C" fn(*mut bindings::sock) = bindings::security_sk_free;
+const _: unsafe extern "C" fn(*mut kernel::bindings::sock) = bindings::security_sk_free;
 
 /// A socket (`struct sock`) live for one hook call.
 ///
@@ -126,7 +127,7 @@ hook!(
         }
         // SAFETY: argument 0 is the new, live `struct socket` (checked non-null).
         let sk = unsafe { (*sock).sk };
-        if let Some(sk) = SockRef::of_call(sk) {
+        if let Some(sk) = SockRef::of_call(sk.cast()) {
             if let Err(e) = h.created(sk) {
                 call.refuse(e);
             }
@@ -171,7 +172,7 @@ hook!(
         // SAFETY: `sock_close()` is only the release of socket files, whose inode is in a
         // `socket_alloc`, live for the call.
         let sk = unsafe { (*alloc).socket.sk };
-        if let Some(sk) = SockRef::of_call(sk) {
+        if let Some(sk) = SockRef::of_call(sk.cast()) {
             h.closed(sk);
         }
     }
@@ -187,8 +188,12 @@ hook!(
         }
     }
 );
-const _: unsafe extern "C" fn(*const bindings::cred, *mut bindings::user_namespace, c_int, c_uint)
-    -> c_int = bindings::security_capable;
+const _: unsafe extern "C" fn(
+    *const bindings::cred,
+    *mut bindings::user_namespace,
+    c_int,
+    c_uint,
+) -> c_int = bindings::security_capable;
 
 /// The socket hooks of a handler, removed in `Drop` (redirects first).
 pub(crate) struct Registration<T: Handler> {

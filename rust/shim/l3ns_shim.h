@@ -94,25 +94,6 @@ struct l3ns_pkt {
 	u8 bcast;		/* LOCAL_IN: routed as broadcast or multicast */
 };
 
-/* A route lookup made for a socket (ip_route_output_flow), host order. */
-#define L3NS_FLOW_DEV_ADDRS 16
-struct l3ns_flow {
-	u32 net_inum;
-	u32 daddr;
-	u32 saddr;
-	u32 nexthop;		/* gateway, or daddr if directly connected */
-	u8 prefilled;		/* saddr is the FIB's choice, not the caller's */
-	u8 ndev;		/* addresses of the route's device, in order */
-	u32 dev_addr[L3NS_FLOW_DEV_ADDRS];
-	u8 dev_prefix[L3NS_FLOW_DEV_ADDRS];
-};
-
-enum l3ns_source {
-	L3NS_SRC_KEEP = 0,
-	L3NS_SRC_USE = 1,
-	L3NS_SRC_REFUSE = 2,
-};
-
 /* Verdicts returned by l3ns_rs_nf_hook. */
 #define L3NS_NF_ACCEPT 1u
 #define L3NS_NF_DROP   0u
@@ -178,7 +159,7 @@ bool l3ns_c_capable_net_admin(void);
 int l3ns_c_sock_probes_register(void *data);
 void l3ns_c_sock_probes_unregister(void);
 
-/* Route, connect/sendmsg and delivery probes (source addresses, demux). */
+/* Delivery redirects (raw/ping across namespaces, native IPv6 to members). */
 int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
@@ -205,7 +186,7 @@ void l3ns_c_rtnl_unlock(void);
 int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr, bool *loopback);
 
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
- * pointer handed to l3ns_rs_connect_check)? RCU read side, any context.
+ * socket's own netns)? RCU read side, any context.
  */
 bool l3ns_c_listener_exists(const void *net, const void *sk, u32 addr, u16 port);
 /* The enum l3ns_l4 of a live socket. */
@@ -256,12 +237,6 @@ ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_reap(void *data);
-/* A member socket's connect()/sendmsg() to a native IPv6 destination, and
- * a native IPv6 packet delivered to it: 0 for non-members, else
- * -ENETUNREACH / -EPERM (a member has no IPv6).
- */
-int l3ns_rs_v6_check(void *data, const void *sk);
-int l3ns_rs_v6_deliver_check(void *data, const void *sk);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
  * address to bind instead, and *port, if non-zero, as the port), or
  * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse.
@@ -272,33 +247,19 @@ int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *r
  * port for it: give the port back.
  */
 void l3ns_rs_bind_undo(void *data, const void *sk);
-/* Must the route lookup for sk in net_inum be judged (member socket, or
- * the netns has owned addresses)?
+/* A native IPv6 packet delivered to a user inet socket: 0 for non-members,
+ * else -EPERM (a member has no IPv6).
  */
-bool l3ns_rs_source_wanted(void *data, const void *sk, u32 net_inum);
-/* The source for a judged lookup; *addr is set for L3NS_SRC_USE. */
-u32 l3ns_rs_source(void *data, const void *sk, const struct l3ns_flow *f, u32 *addr);
-/* connect()/sendmsg() of sk to IPv4 daddr:dport: 0 (with *rewrite, if
- * non-zero, as the destination to use instead) or -EADDRNOTAVAIL. `net` is
- * the socket's struct net, valid for the call (l3ns_c_listener_exists).
- */
-int l3ns_rs_connect_check(void *data, const void *sk, const void *net, u32 net_inum,
-			  u32 daddr, u16 dport, u32 *rewrite);
+int l3ns_rs_v6_deliver_check(void *data, const void *sk);
 /* Delivery of an IPv4 packet saddr -> daddr to a raw or ping socket sk:
  * 0 or -EPERM (refused).
  */
 int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u32 daddr,
 			  bool bcast);
-/* getsockname/getpeername of a member socket: the IPv4 address to show. */
-u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
 /* LOCAL_IN, an ICMP error quoting a packet of protocol l4 (enum l3ns_l4)
  * from saddr:sport: the hidden port to quote instead, or 0.
  */
 u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
-/* getsockname of a member socket: the port to show (a hidden port maps
- * back to the port asked for).
- */
-u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);
 /* May the calling task see address addr of netns net_inum? Any context. */
 bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
