@@ -6,16 +6,14 @@
 //! caller's.
 
 use crate::ffi::{self, errno, tags, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
+use crate::kernel_ext::sock_events::{self, SockRef};
 use crate::policy::bindrule::{
     bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
 };
 use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
-use crate::policy::privilege::{
-    member_may_use_cap, member_socket, SocketVerdict,
-};
-use crate::kernel_ext::sock_events::{self, SockRef};
+use crate::policy::privilege::{member_may_use_cap, member_socket, SocketVerdict};
 use crate::registry::{index_of, State, CLOSED};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;

@@ -187,8 +187,12 @@ hook!(
         }
     }
 );
-const _: unsafe extern "C" fn(*const bindings::cred, *mut bindings::user_namespace, c_int, c_uint)
-    -> c_int = bindings::security_capable;
+const _: unsafe extern "C" fn(
+    *const bindings::cred,
+    *mut bindings::user_namespace,
+    c_int,
+    c_uint,
+) -> c_int = bindings::security_capable;
 
 /// The socket hooks of a handler, removed in `Drop` (redirects first).
 pub(crate) struct Registration<T: Handler> {

@@ -93,11 +93,20 @@ fn open_kinds() {
     use fs_magic::*;
     let sysctl = Path(&[b"sys", b"net", b"ipv4", b"ip_forward"], false);
     assert_eq!(open_kind(PROC, &sysctl), OpenKind::Sysctl);
-    assert_eq!(open_kind(PROC, &Path(&[b"self", b"attr"], false)), OpenKind::Other);
-    assert_eq!(open_kind(DEBUGFS, &Path(&[b"net_ns", b"start"], true)), OpenKind::Own);
+    assert_eq!(
+        open_kind(PROC, &Path(&[b"self", b"attr"], false)),
+        OpenKind::Other
+    );
+    assert_eq!(
+        open_kind(DEBUGFS, &Path(&[b"net_ns", b"start"], true)),
+        OpenKind::Own
+    );
     let kprobes = Path(&[b"kprobes", b"enabled"], false);
     assert_eq!(open_kind(DEBUGFS, &kprobes), OpenKind::Tracing);
-    assert_eq!(open_kind(TRACEFS, &Path(&[b"trace"], false)), OpenKind::Tracing);
+    assert_eq!(
+        open_kind(TRACEFS, &Path(&[b"trace"], false)),
+        OpenKind::Tracing
+    );
     let param = Path(&[b"module", b"l3ns", b"parameters", b"max_tasks"], false);
     assert_eq!(open_kind(SYSFS, &param), OpenKind::ModParam);
     let not_param = Path(&[b"module", b"l3ns", b"refcnt"], false);
