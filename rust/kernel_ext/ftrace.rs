@@ -311,14 +311,14 @@ impl<T: Send + Sync + 'static> Drop for Registration<T> {
     }
 }
 
-/// A refusal hook for KUnit: `kstrtoint()` called from this module fails
-/// with `EDOM`, counted; everyone else's calls are untouched.
+/// A refusal hook for KUnit: `security_locked_down()` called from this
+/// module fails with `EDOM`, counted; everyone else's calls are untouched.
 #[cfg(CONFIG_KUNIT)]
-struct RefuseOwnKstrtoint;
+struct RefuseOwnLockdownQuery;
 
 #[cfg(CONFIG_KUNIT)]
-impl Hook<AtomicU64> for RefuseOwnKstrtoint {
-    const SYMBOL: &'static CStr = c"kstrtoint";
+impl Hook<AtomicU64> for RefuseOwnLockdownQuery {
+    const SYMBOL: &'static CStr = c"security_locked_down";
     const KIND: Kind = Kind::Redirect;
 
     fn call(seen: &AtomicU64, call: &mut Call<'_>) {
@@ -329,24 +329,20 @@ impl Hook<AtomicU64> for RefuseOwnKstrtoint {
     }
 }
 
-/// KUnit: parses `"42"` with `kstrtoint()` while [`RefuseOwnKstrtoint`] is
-/// attached and after it is removed: (return value and result while
-/// hooked, calls the hook refused, return value and result after).
+/// KUnit: asks `security_locked_down(LOCKDOWN_NONE)` (0 unless the kernel
+/// is locked down) while [`RefuseOwnLockdownQuery`] is attached and after
+/// it is removed: (the answer while hooked, calls the hook refused, the
+/// answer after).
 #[cfg(CONFIG_KUNIT)]
-pub(crate) fn kunit_refuse_kstrtoint() -> Result<((i32, i32), u64, (i32, i32))> {
-    fn parse() -> (i32, i32) {
-        let mut v: c_int = -1;
-        // SAFETY: a NUL-terminated string and a live `int` to write.
-        let r = unsafe { bindings::kstrtoint(c"42".as_ptr().cast(), 10, &mut v) };
-        (r, v)
+pub(crate) fn kunit_refuse_lockdown_query() -> Result<(i32, u64, i32)> {
+    fn ask() -> i32 {
+        // SAFETY: no preconditions; `LOCKDOWN_NONE` is a valid reason.
+        unsafe { bindings::security_locked_down(bindings::lockdown_reason_LOCKDOWN_NONE) }
     }
     let seen = Arc::new(AtomicU64::new(0), GFP_KERNEL)?;
-    let reg = Registration::register(
-        c"kunit",
-        seen.clone(),
-        &[hook::<AtomicU64, RefuseOwnKstrtoint>()],
-    )?;
-    let hooked = parse();
+    let hooks = [hook::<AtomicU64, RefuseOwnLockdownQuery>()];
+    let reg = Registration::register(c"kunit", seen.clone(), &hooks)?;
+    let hooked = ask();
     drop(reg);
-    Ok((hooked, seen.load(Ordering::Relaxed), parse()))
+    Ok((hooked, seen.load(Ordering::Relaxed), ask()))
 }

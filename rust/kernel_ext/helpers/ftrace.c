@@ -27,6 +27,6 @@ bool l3ns_helper_within_this_module(unsigned long addr)
  * just_return_func (not reachable from modules), written with the kernel's
  * own return macro (the return thunk where the kernel uses one).
  */
-asm(".text\n.globl l3ns_helper_just_return\n.type l3ns_helper_just_return, @function\n" ASM_FUNC_ALIGN
-    "l3ns_helper_just_return:\n" ANNOTATE_NOENDBR "\n" ASM_RET
-    ".size l3ns_helper_just_return, .-l3ns_helper_just_return\n");
+asm(".text\n.globl l3ns_helper_just_return\n.type l3ns_helper_just_return, @function\n"
+	ASM_FUNC_ALIGN "l3ns_helper_just_return:\n" ANNOTATE_NOENDBR "\n" ASM_RET
+	".size l3ns_helper_just_return, .-l3ns_helper_just_return\n");
