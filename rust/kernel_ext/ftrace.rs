@@ -23,7 +23,7 @@ use kernel::error::code::EINVAL;
 use kernel::error::{to_result, Error, Result};
 use kernel::ffi::{c_int, c_long, c_ulong, c_void};
 use kernel::prelude::*;
-use kernel::str::CStr;
+use kernel::str::{CStr, CStrExt};
 use kernel::sync::Arc;
 
 /// Calls the recursion guard refused, over every [`Registration`].
@@ -76,7 +76,7 @@ impl Call<'_> {
     pub(crate) fn arg(&self, n: usize) -> usize {
         // SAFETY: `regs` is valid for the callback (type invariant).
         let r = unsafe { &(*self.regs).regs };
-        let v = match n {
+        match n {
             0 => r.di,
             1 => r.si,
             2 => r.dx,
@@ -84,8 +84,7 @@ impl Call<'_> {
             4 => r.r8,
             5 => r.r9,
             _ => 0,
-        };
-        v as usize
+        }
     }
 
     /// Argument `n` as a pointer to `T` (possibly null).
@@ -95,7 +94,7 @@ impl Call<'_> {
 
     /// Does the call come from this module (a replacement calling the
     /// original)?
-    pub(crate) fn from_this_module(&self) -> bool {
+    pub(crate) fn is_from_this_module(&self) -> bool {
         // SAFETY: reads the module list under the callback's disabled preemption.
         unsafe { bindings::l3ns_helper_within_this_module(self.parent_ip) }
     }
@@ -276,7 +275,7 @@ impl<T: Send + Sync + 'static> Registration<T> {
         let len = c_int::try_from(symbol.to_bytes().len())?;
         // SAFETY: `op` is ours and not registered; `symbol` is a live string of `len` bytes.
         to_result(unsafe {
-            bindings::ftrace_set_filter(op, symbol.as_ptr().cast_mut().cast(), len, 1)
+            bindings::ftrace_set_filter(op, symbol.as_char_ptr().cast_mut(), len, 1)
         })?;
         self.filtered = i + 1;
         // SAFETY: `op` has its filter and stays at this address until `drop` unregisters it.
@@ -322,7 +321,7 @@ impl Hook<AtomicU64> for RefuseOwnLockdownQuery {
     const KIND: Kind = Kind::Redirect;
 
     fn call(seen: &AtomicU64, call: &mut Call<'_>) {
-        if call.from_this_module() {
+        if call.is_from_this_module() {
             seen.fetch_add(1, Ordering::Relaxed);
             call.refuse(kernel::error::code::EDOM);
         }

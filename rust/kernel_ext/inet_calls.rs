@@ -281,7 +281,7 @@ hook!(
     /// `inet_getname(sock, uaddr, peer)`: sent to [`getname_wrap`].
     GetnameHook, symbol: c"inet_getname", Kind::Redirect,
     |_h, call| {
-        if !call.from_this_module() {
+        if !call.is_from_this_module() {
             let wrapper: GetnameFn = getname_wrap::<T>;
             // SAFETY: `wrapper` has `inet_getname()`'s exact type (checked above) and may
             // run where it does; the hook is `Kind::Redirect`.
@@ -294,7 +294,7 @@ hook!(
     /// `inet6_getname(sock, uaddr, peer)`: sent to [`getname6_wrap`].
     Getname6Hook, symbol: c"inet6_getname", Kind::Redirect,
     |_h, call| {
-        if !call.from_this_module() {
+        if !call.is_from_this_module() {
             let wrapper: GetnameFn = getname6_wrap::<T>;
             // SAFETY: `wrapper` has `inet6_getname()`'s exact type (checked above) and may
             // run where it does; the hook is `Kind::Redirect`.

@@ -34,6 +34,9 @@ pub(crate) mod user_sock;
     improper_ctypes,
     unsafe_op_in_unsafe_fn,
     clippy::all,
+    clippy::cast_lossless,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
     clippy::undocumented_unsafe_blocks
 )]
 mod bindings {

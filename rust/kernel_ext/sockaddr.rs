@@ -104,9 +104,9 @@ impl<'a> SockAddr<'a> {
     /// The port (host order) of an address holding at least a
     /// `sockaddr_in` (`sin_port` and `sin6_port` share an offset).
     pub(crate) fn port(&self) -> Option<u16> {
+        let sin = self.v4()?;
         // SAFETY: a whole `sockaddr_in` is there (checked by `v4`).
-        self.v4()
-            .map(|sin| u16::from_be(unsafe { (*sin).sin_port }))
+        Some(u16::from_be(unsafe { (*sin).sin_port }))
     }
 
     /// Sets the port, as [`SockAddr::port`] reads it.
