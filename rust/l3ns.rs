@@ -22,9 +22,11 @@ mod ffi;
 mod hooks;
 mod kernel_ext;
 mod kunit_cases;
+mod reaper;
 mod registry;
 mod sockets;
 mod steering;
+mod tags;
 mod text;
 mod traffic;
 
@@ -46,10 +48,11 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::tags::TagTables;
-use ffi::{DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use ffi::{DebugfsTree, FileGuard, PernetHooks, RouteProbes, SockProbes, Visibility};
 use kernel_ext::{inetaddr, task_events};
+use reaper::Reaper;
 use registry::State;
+use tags::TagTables;
 
 module! {
     type: L3ns,

@@ -11,7 +11,11 @@
 //! `kernel::bindings` already has taken from there.
 
 pub(crate) mod inetaddr;
+pub(crate) mod ptr_maps;
+pub(crate) mod rcu_slot;
+pub(crate) mod slab;
 pub(crate) mod task_events;
+pub(crate) mod work;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
 /// the `*.bindgen` files (never committed); the rest of `kernel::bindings` is
