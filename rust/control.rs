@@ -3,7 +3,6 @@
 //! What `net_ns/start` and `net_ns/info` do (patch 11/12), in safe Rust.
 //! File format: `Documentation/debugfs.rst`.
 
-use crate::ffi::tags::{TagCounters, TagTables};
 use crate::ffi::{self, errno};
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
@@ -12,6 +11,7 @@ use crate::policy::parse::{
 };
 use crate::policy::ports::{Proto, PORTS_PER_NS};
 use crate::registry::{tag_of, State};
+use crate::tags::{TagCounters, TagTables};
 use crate::text::TextBuf;
 use core::fmt::{self, Write};
 use core::sync::atomic::Ordering;

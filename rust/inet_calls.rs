@@ -5,7 +5,8 @@
 //! mechanisms 9 and 10 of `Documentation/design.rst`), and what
 //! getsockname/getpeername show (`steering.rs`, `traffic.rs`).
 
-use crate::ffi::{tags::SockTags, ProbedSock, SockId};
+use crate::ffi::{ProbedSock, SockId};
+use crate::tags::SockTags;
 use crate::kernel_ext::inet_calls::{Handler, Source};
 use crate::kernel_ext::route_source::{RouteFacts, DEV_ADDRS};
 use crate::kernel_ext::user_sock::UserSock;

@@ -11,9 +11,7 @@ use kernel::prelude::kunit_tests;
 #[kunit_tests(l3ns)]
 mod tests {
     use crate::control::{format_info, InfoView};
-    use crate::ffi::tags::{
-        test_key, test_sock_key, PortTags, SockTags, TagCounters, TagTables, TaskTags,
-    };
+    use crate::ffi::tags::{test_key, test_sock_key};
     use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
@@ -24,6 +22,7 @@ mod tests {
         member_source, parent_source, Flow, SourceChoice, INADDR_LOOPBACK,
     };
     use crate::registry::CLOSED;
+    use crate::tags::{PortTags, SockTags, TagCounters, TagTables, TaskTags};
     use kernel::prelude::*;
 
     /// kernel_ext::ftrace: a refusal hook makes the call return its error
@@ -79,8 +78,8 @@ mod tests {
         Ok(())
     }
 
-    /// The C tag table through its safe wrapper (keys that are never task
-    /// addresses, so real members are not disturbed).
+    /// The tag tables (keys that are never task addresses, so real members
+    /// are not disturbed).
     #[test]
     fn tags() -> Result {
         let (k1, k2) = (test_key(8), test_key(16));
@@ -157,6 +156,34 @@ mod tests {
     #[test]
     fn inetaddr_abstraction() -> Result {
         crate::kernel_ext::inetaddr::self_test()
+    }
+
+    /// kernel_ext::slab: a typed cache of its own, objects freed at once,
+    /// after a grace period and from a raw pointer, then the cache destroyed.
+    #[test]
+    fn slab_abstraction() -> Result {
+        crate::kernel_ext::slab::self_test()
+    }
+
+    /// kernel_ext::ptr_maps: insert, lock-free and locked lookups, replace,
+    /// removal by key and by value, spares, entries freed at drop.
+    #[test]
+    fn ptr_maps_abstraction() -> Result {
+        crate::kernel_ext::ptr_maps::self_test()
+    }
+
+    /// kernel_ext::work: runs once per queueing, a pending queueing is a
+    /// no-op, drop cancels.
+    #[test]
+    fn work_abstraction() -> Result {
+        crate::kernel_ext::work::self_test()
+    }
+
+    /// kernel_ext::rcu_slot: publish, read under RCU, refuse a second,
+    /// empty again after the handle drops.
+    #[test]
+    fn rcu_slot_abstraction() -> Result {
+        crate::kernel_ext::rcu_slot::self_test()
     }
 
     /// `info` keeps the patch's five lines first, in order and wording.

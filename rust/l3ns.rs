@@ -24,9 +24,11 @@ mod inet_calls;
 mod kernel_ext;
 mod kunit_cases;
 mod open_guard;
+mod reaper;
 mod registry;
 mod sockets;
 mod steering;
+mod tags;
 mod text;
 mod traffic;
 
@@ -48,11 +50,12 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::tags::TagTables;
-use ffi::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use ffi::{DebugfsTree, PernetHooks, RouteProbes, SockProbes, Visibility};
 use kernel_ext::inet_calls as inet;
 use kernel_ext::{file_open, inetaddr, sock_events, task_events};
+use reaper::Reaper;
 use registry::State;
+use tags::TagTables;
 
 module! {
     type: L3ns,

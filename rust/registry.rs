@@ -7,11 +7,13 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
-use crate::ffi::{self, tags::PortTags, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
+use crate::ffi::{self, SockId, TaskId};
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
+use crate::reaper::Reaper;
+use crate::tags::{self, PortTags, SockTags, TaskTags};
 use core::sync::atomic::AtomicU64;
 use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
@@ -200,7 +202,7 @@ impl State {
                 if ffi::log_ratelimit() {
                     pr_warn!(
                         "could not tag a new member task ({}); killed it\n",
-                        ffi::tags::failure_reason(e)
+                        tags::failure_reason(e)
                     );
                 }
             }

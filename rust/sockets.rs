@@ -5,7 +5,7 @@
 //! created it; bind() is judged with the socket's namespace, not the
 //! caller's.
 
-use crate::ffi::{self, errno, tags, tags::SockTags, tags::TaskTags, BindSock, Reaper, SockId};
+use crate::ffi::{self, errno, BindSock, SockId};
 use crate::kernel_ext::sock_events::{self, SockRef};
 use crate::policy::bindrule::{
     bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
@@ -14,7 +14,9 @@ use crate::policy::loopback::{self, LoopbackBind};
 use crate::policy::parse::Dotted;
 use crate::policy::ports::Proto;
 use crate::policy::privilege::{member_may_use_cap, member_socket, SocketVerdict};
+use crate::reaper::Reaper;
 use crate::registry::{index_of, State, CLOSED};
+use crate::tags::{self, SockTags, TaskTags};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 

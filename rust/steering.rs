@@ -7,13 +7,14 @@
 //! port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
-use crate::ffi::{self, tags::PortTags, BindSock, InPacket, SockId};
+use crate::ffi::{self, BindSock, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
 use crate::policy::bindrule::is_loopback;
 use crate::policy::demux::{may_deliver, steer, Steer};
 use crate::policy::loopback;
 use crate::policy::ports::{PortTable, Proto, Shared};
 use crate::registry::{tag_of, State};
+use crate::tags::PortTags;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 

@@ -5,7 +5,7 @@
 //! on per-packet or per-send paths, in any context: tag and `AddrTable`
 //! lookups only, no lock.
 
-use crate::ffi::{self, tags::SockTags, SockId};
+use crate::ffi::{self, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
 use crate::policy::demux::{may_deliver, may_see};
@@ -15,6 +15,7 @@ use crate::policy::source::{
     member_may_send_from, member_source, parent_source, Flow, SourceChoice,
 };
 use crate::registry::State;
+use crate::tags::SockTags;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 

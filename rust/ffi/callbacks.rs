@@ -170,13 +170,3 @@ unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {
     let state = unsafe { state(data) };
     state.net_exit(net_inum);
 }
-
-/// # Safety
-///
-/// Called by the reaper work item, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_reap(data: *mut c_void) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.reap();
-}

@@ -4,9 +4,10 @@
 //!
 //! It includes the bindings bindgen generates from `rust/shim/l3ns_shim.h`
 //! and turns them into safe types: registrations that unregister in `Drop`
-//! ([`registration`]), the C-to-Rust callback trampolines ([`callbacks`]), the
-//! task tag table ([`tags`]) and accessors for the calling task. Everything
-//! above this module is safe Rust.
+//! ([`registration`]), the C-to-Rust callback trampolines ([`callbacks`]),
+//! socket identities and the tag lookup C still calls ([`tags`]) and
+//! accessors for the calling task. Everything above this module is safe
+//! Rust.
 
 mod callbacks;
 mod packet_callbacks;
@@ -15,7 +16,7 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
+    DebugfsTree, PernetHooks, RouteProbes, SockProbes, Visibility,
 };
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
@@ -98,6 +99,11 @@ impl TaskId {
     /// The identity of `task` (its address; never dereferenced here).
     pub(crate) fn of(task: &kernel::task::Task) -> Self {
         TaskId(task.as_ptr() as usize)
+    }
+
+    /// Its address, as a tag key.
+    pub(crate) fn key(self) -> usize {
+        self.0
     }
 }
 

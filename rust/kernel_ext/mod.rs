@@ -14,11 +14,15 @@ pub(crate) mod file_open;
 pub(crate) mod ftrace;
 pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;
+pub(crate) mod ptr_maps;
+pub(crate) mod rcu_slot;
 pub(crate) mod route_source;
+pub(crate) mod slab;
 pub(crate) mod sock_events;
 pub(crate) mod sockaddr;
 pub(crate) mod task_events;
 pub(crate) mod user_sock;
+pub(crate) mod work;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
 /// the `*.bindgen` files (never committed); the rest of `kernel::bindings` is

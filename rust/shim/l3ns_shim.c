@@ -2,8 +2,8 @@
 /*
  * l3ns C shim: the parts of l3ns that Rust cannot reach yet — static
  * inline helpers, the pernet_operations table,
- * module parameters, the reaper work item. debugfs is in l3ns_debugfs.c,
- * the tag table in l3ns_tags.c, probes in l3ns_probes.c / l3ns_route.c,
+ * module parameters. debugfs is in l3ns_debugfs.c,
+ * probes in l3ns_probes.c / l3ns_route.c,
  * ftrace redirects in l3ns_visibility.c.
  * No policy lives here: every decision is made by the l3ns_rs_* callbacks.
  * See Documentation/design.rst for each mechanism and its teardown.
@@ -25,7 +25,6 @@
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/inet_sock.h>
@@ -165,32 +164,6 @@ void l3ns_c_pernet_unregister(void)
 	unregister_pernet_subsys(&l3ns_net_ops);
 	/* Hooks may still run on other CPUs until a grace period passes. */
 	synchronize_net();
-}
-
-/* ---- reaper work ---------------------------------------------------------- */
-
-static struct work_struct l3ns_reap_work;
-static void *l3ns_reap_data;
-
-static void l3ns_reap_fn(struct work_struct *work)
-{
-	l3ns_rs_reap(l3ns_reap_data);
-}
-
-void l3ns_c_reaper_init(void *data)
-{
-	l3ns_reap_data = data;
-	INIT_WORK(&l3ns_reap_work, l3ns_reap_fn);
-}
-
-void l3ns_c_reaper_kick(void)
-{
-	schedule_work(&l3ns_reap_work);
-}
-
-void l3ns_c_reaper_stop(void)
-{
-	cancel_work_sync(&l3ns_reap_work);
 }
 
 /* ---- the calling task ---------------------------------------------------- */

@@ -15,7 +15,7 @@
 
 #include <linux/types.h>
 
-/* Kinds of pointer-keyed tag tables. */
+/* Kinds of pointer-keyed tag tables (rust/tags.rs). */
 enum l3ns_tag_kind {
 	L3NS_TAG_TASK = 0,
 	L3NS_TAG_SOCK = 1,
@@ -111,41 +111,10 @@ int l3ns_c_pernet_register(void *data);
 void l3ns_c_pernet_unregister(void);
 
 
-/* Deferred process-context work (namespace reaping). */
-void l3ns_c_reaper_init(void *data);
-void l3ns_c_reaper_kick(void);
-void l3ns_c_reaper_stop(void);
-
-/* Pointer-keyed tags: value 0 means "no tag". `nowait`: try the allocator
- * (without reclaim) before the reserve; false only in KUnit.
+/* The tag of `key` in table `kind` (0: none); any context. Implemented in
+ * Rust (rust/ffi/tags.rs), temporary: for l3ns_steer.c and l3ns_route.c.
  */
-int l3ns_c_tag_set(u32 kind, const void *key, u32 value, bool nowait);
 u32 l3ns_c_tag_get(u32 kind, const void *key);
-u32 l3ns_c_tag_del(u32 kind, const void *key);
-u32 l3ns_c_tag_count(u32 kind);
-/* Replaces the tag of `key` by `value` if it is `old`; true if replaced. */
-bool l3ns_c_tag_replace(u32 kind, const void *key, u32 old, u32 value);
-/* Removes one tag of `kind` whose value, with the bits of `ignore` cleared,
- * is `value`, scanning from bucket *cursor on (advanced); for a socket tag
- * the socket's port tag goes with it, its value in *port (else 0). Returns
- * false when no such tag is left.
- */
-bool l3ns_c_tag_pop(u32 kind, u32 value, u32 ignore, u32 *cursor, u32 *port);
-/* The tag tables' slab cache and entry reserve: set up at load (-ENOMEM if
- * the reserve cannot be filled); at unload, once no caller of
- * l3ns_c_tag_set() is left, every tag is removed and everything freed.
- */
-int l3ns_c_tags_init(void);
-void l3ns_c_tags_exit(void);
-/* Tag table counters (info). */
-enum l3ns_tag_counter {
-	L3NS_TAG_RESERVE_USED,		/* entries taken from the reserve */
-	L3NS_TAG_ALLOC_FAILURES,	/* reserve and allocator both empty */
-	L3NS_TAG_LIMIT_REFUSALS,	/* max_tasks / max_sockets reached */
-	L3NS_TAG_COUNTERS,
-	L3NS_TAG_RESERVE_FREE = L3NS_TAG_COUNTERS,	/* spares now */
-};
-u64 l3ns_c_tag_counter(u32 which);
 
 /* The calling task. */
 const void *l3ns_c_current(void);
@@ -236,7 +205,6 @@ ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
  */
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
-void l3ns_rs_reap(void *data);
 /* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
  * address to bind instead, and *port, if non-zero, as the port), or
  * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse.
