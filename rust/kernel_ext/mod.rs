@@ -12,6 +12,7 @@
 
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
+pub(crate) mod inet_bind;
 pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;
 pub(crate) mod ptr_maps;

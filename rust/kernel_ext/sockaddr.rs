@@ -116,6 +116,37 @@ impl<'a> SockAddr<'a> {
             unsafe { (*sin).sin_port = port.to_be() };
         }
     }
+
+    /// Address and port (host order) read as a `sockaddr_in` whatever the
+    /// family, if one fits (how an AF_INET socket's bind reads it).
+    pub(crate) fn sin(&self) -> Option<(u32, u16)> {
+        let sin = self.v4()?;
+        // SAFETY: a whole `sockaddr_in` is there (checked by `v4`).
+        let (addr, port) = unsafe { ((*sin).sin_addr.s_addr, (*sin).sin_port) };
+        Some((u32::from_be(addr), u16::from_be(port)))
+    }
+
+    /// The four address words and the port (host order) of an `AF_INET6`
+    /// address.
+    pub(crate) fn sin6(&self) -> Option<([u32; 4], u16)> {
+        let sin6 = self.v6()?;
+        // SAFETY: a whole `sockaddr_in6` up to `sin6_addr` is there (checked by `v6`).
+        let (a, port) = unsafe { ((*sin6).sin6_addr.in6_u.u6_addr32, (*sin6).sin6_port) };
+        Some((a.map(u32::from_be), u16::from_be(port)))
+    }
+
+    /// Sets the IPv4 address a bind reads: `sin_addr` whatever the family
+    /// for an AF_INET socket (`as_sin`), else the v4-mapped part.
+    pub(crate) fn set_bound_ipv4(&mut self, as_sin: bool, addr: u32) {
+        match (as_sin, self.v4()) {
+            (true, Some(sin)) => {
+                // SAFETY: a whole `sockaddr_in` is there, ours to write.
+                unsafe { (*sin).sin_addr.s_addr = addr.to_be() };
+            }
+            (false, _) => self.set_ipv4(addr),
+            _ => {}
+        }
+    }
 }
 
 // `sin_port` and `sin6_port` share an offset, which `port` relies on.

@@ -83,6 +83,30 @@ impl UserSock<'_> {
         u32::from(self.sk().sk_type)
     }
 
+    /// `sk_protocol` (`IPPROTO_TCP`, ...).
+    pub(crate) fn protocol(&self) -> u32 {
+        u32::from(self.sk().sk_protocol)
+    }
+
+    /// Has it a local port already (`inet_num`)?
+    pub(crate) fn is_bound(&self) -> bool {
+        let ports = &self.sk().__sk_common.__bindgen_anon_3.__bindgen_anon_1;
+        // SAFETY: the union's two members are the same 32 bits, any value valid.
+        let num = unsafe { core::ptr::read_volatile(&raw const ports.as_ref().skc_num) };
+        num != 0
+    }
+
+    /// An `AF_INET6` socket with `IPV6_V6ONLY` (it never sees IPv4)?
+    pub(crate) fn is_v6only(&self) -> bool {
+        self.family() == bindings::AF_INET6 && self.sk().__sk_common.skc_ipv6only() != 0
+    }
+
+    /// The user namespace owning its network namespace.
+    pub(crate) fn net_user_ns(&self) -> *mut bindings::user_namespace {
+        // SAFETY: a live socket pins its network namespace, which pins its user namespace.
+        unsafe { (*self.net()).user_ns }
+    }
+
     /// A TCP listener?
     pub(crate) fn is_listening(&self) -> bool {
         self.sk().__sk_common.skc_state == TCP_LISTEN
