@@ -8,20 +8,23 @@
 //! moves the writer into a new one; `cat net_ns/info` describes the reader's
 //! namespace. See `Documentation/` for the design and the semantics.
 //!
-//! Layout: [`ffi`] is the only module with `unsafe` (bindgen output, safe
-//! registration types, C callback trampolines); [`control`], [`registry`]
-//! and [`hooks`] are safe Rust; `policy` is the `no_std` core shared with the
-//! host test crate.
+//! Layout: [`kernel_ext`] (abstractions over the kernel's own types) and
+//! [`ffi`] (the interface to the C shim not yet moved: bindgen output, safe
+//! registration types, C callback trampolines and exports) are the modules
+//! with `unsafe`; [`control`], [`registry`], [`caller`] and [`hooks`] are
+//! safe Rust; `policy` is the `no_std` core shared with the host test crate.
 
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 mod addresses;
+mod caller;
 mod control;
 mod ffi;
 mod hooks;
 mod kernel_ext;
 mod kunit_cases;
+mod params;
 mod registry;
 mod sockets;
 mod steering;
@@ -47,8 +50,8 @@ mod policy {
 }
 
 use ffi::tags::TagTables;
-use ffi::{DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
-use kernel_ext::{inetaddr, task_events};
+use ffi::{FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use kernel_ext::{debugfs, inetaddr, task_events};
 use registry::State;
 
 module! {
@@ -65,7 +68,7 @@ module! {
 /// netfilter hooks, tracepoint probes, the reaper work) is gone before the
 /// `state` they point to is freed.
 struct L3ns {
-    _debugfs: DebugfsTree,
+    _debugfs: debugfs::Registration<State>,
     _hooks: PernetHooks,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _routes: RouteProbes,
@@ -81,7 +84,7 @@ struct L3ns {
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let state = Arc::pin_init(
-            State::new(ffi::params::max_namespaces(), ffi::params::max_addrs())?,
+            State::new(params::max_namespaces(), params::max_addrs())?,
             GFP_KERNEL,
         )?;
         let tags = TagTables::init()?;
@@ -93,13 +96,14 @@ impl kernel::Module for L3ns {
         let visibility = Visibility::register(&state)?;
         let guard = FileGuard::register(&state)?;
         let hooks = PernetHooks::register(&state)?;
-        let debugfs = DebugfsTree::register(&state)?;
+        let debugfs =
+            debugfs::Registration::register(control::DIR, &control::FILES, state.clone())?;
         pr_info!(
             "loaded (max_namespaces={}, max_addrs={}, max_tasks={}, max_sockets={})\n",
             state.table.limit(),
             state.addrs.limit(),
-            ffi::params::max_tasks(),
-            ffi::params::max_sockets()
+            params::max_tasks(),
+            params::max_sockets()
         );
         Ok(L3ns {
             _debugfs: debugfs,

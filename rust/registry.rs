@@ -7,6 +7,7 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
+use crate::caller;
 use crate::ffi::{self, tags::PortTags, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
@@ -197,7 +198,7 @@ impl State {
             Err(e) => {
                 self.refused(index);
                 child.kill();
-                if ffi::log_ratelimit() {
+                if caller::log_ratelimit() {
                     pr_warn!(
                         "could not tag a new member task ({}); killed it\n",
                         ffi::tags::failure_reason(e)
@@ -226,12 +227,12 @@ impl State {
         let Some(index) = self.task_slot(task) else {
             return;
         };
-        if self.table.seal(index) && ffi::log_ratelimit() {
+        if self.table.seal(index) && caller::log_ratelimit() {
             if let Some(ns) = self.table.view(index) {
                 pr_info!(
                     "L3 namespace {} sealed at the first execve() of a member (pid {})\n",
                     ns.id,
-                    ffi::current_pid()
+                    caller::pid()
                 );
             }
         }

@@ -12,7 +12,7 @@
 use super::{bindings, proto_of, BindSock, SockId};
 use crate::policy::bindrule::BindAddr;
 use crate::policy::privilege::OpenKind;
-use crate::{control, registry::State};
+use crate::registry::State;
 use kernel::error::from_result;
 use kernel::ffi::c_void;
 
@@ -22,61 +22,6 @@ use kernel::ffi::c_void;
 pub(super) unsafe fn state<'a>(data: *mut c_void) -> &'a State {
     // SAFETY: per the contract `data` is a `State` kept alive by its registration's `Arc`.
     unsafe { &*data.cast::<State>() }
-}
-
-/// Which debugfs file a write or read is for (`enum l3ns_file`).
-fn dispatch_write(state: &State, file: u32, input: &[u8]) -> kernel::error::Result<usize> {
-    match file {
-        bindings::l3ns_file_L3NS_FILE_START => control::start_write(state, input),
-        bindings::l3ns_file_L3NS_FILE_INFO => control::info_write(state, input),
-        bindings::l3ns_file_L3NS_FILE_ADDR => control::addr_write(state, input),
-        bindings::l3ns_file_L3NS_FILE_JOIN => control::join_write(state, input),
-        _ => Err(kernel::error::code::EINVAL),
-    }
-}
-
-/// # Safety
-///
-/// Called by a debugfs write handler: `data` as for [`state`], `buf`
-/// points to `len` readable bytes.
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_file_write(
-    data: *mut c_void,
-    file: u32,
-    buf: *const u8,
-    len: usize,
-) -> isize {
-    // SAFETY: per the function contract.
-    let (state, input) = unsafe { (state(data), core::slice::from_raw_parts(buf, len)) };
-    from_result(|| {
-        let n = dispatch_write(state, file, input)?;
-        Ok(isize::try_from(n).unwrap_or(isize::MAX))
-    })
-}
-
-/// # Safety
-///
-/// Called by a debugfs show handler: `data` as for [`state`], `buf` points
-/// to `cap` initialised (zeroed) writable bytes no one else accesses during
-/// the call.
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_file_format(
-    data: *mut c_void,
-    file: u32,
-    buf: *mut u8,
-    cap: usize,
-) -> isize {
-    // The caller zeroed `cap` bytes at `buf` and keeps them to itself until we return.
-    // SAFETY: `data` is the registered state; `buf` is `cap` initialised bytes only we use.
-    let (state, out) = unsafe { (state(data), core::slice::from_raw_parts_mut(buf, cap)) };
-    from_result(|| {
-        let n = match file {
-            bindings::l3ns_file_L3NS_FILE_INFO => control::info_format(state, out)?,
-            bindings::l3ns_file_L3NS_FILE_CHILDREN => control::children_format(state, out)?,
-            _ => return Err(kernel::error::code::EINVAL),
-        };
-        Ok(isize::try_from(n).unwrap_or(isize::MAX))
-    })
 }
 
 /// # Safety

@@ -10,8 +10,14 @@
 //! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
+pub(crate) mod cred;
+pub(crate) mod debugfs;
 pub(crate) mod inetaddr;
+pub(crate) mod module_param;
+pub(crate) mod ratelimit;
+pub(crate) mod rtnl;
 pub(crate) mod task_events;
+pub(crate) mod task_ns;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
 /// the `*.bindgen` files (never committed); the rest of `kernel::bindings` is

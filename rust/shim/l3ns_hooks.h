@@ -19,6 +19,7 @@ struct user_namespace;
  * Does the current task hold `cap` in `ns`, by its credentials alone
  * (cap_capable()'s walk, no LSM: callable from probe handlers, where
  * security_capable() would re-enter l3ns's own capability probe)?
+ * Temporary: implemented in Rust (rust/ffi/exports.rs) until the probes move.
  */
 bool l3ns_raw_capable(struct user_namespace *ns, int cap);
 
@@ -28,7 +29,8 @@ void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr);
 
 struct inode;
 /* Is `inode` one of the debugfs files a member may open for writing
- * (net_ns/start, net_ns/info)?
+ * (net_ns/start, net_ns/info)? Temporary: implemented in Rust
+ * (rust/ffi/exports.rs) until the open guard moves.
  */
 bool l3ns_debugfs_member_file(const struct inode *inode);
 

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l3ns C shim, part 2: socket probes (ownership, bind veto) and the ifa
- * lookup under RTNL. Mechanisms 5-7 of
+ * l3ns C shim, part 2: socket probes (ownership, bind veto). Mechanisms 5-7 of
  * Documentation/design.rst. Decisions are made by the l3ns_rs_* callbacks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
 #include <linux/in6.h>
-#include <linux/inetdevice.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
-#include <linux/rtnetlink.h>
 #include <net/inet_common.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -264,35 +261,4 @@ void l3ns_c_sock_probes_unregister(void)
 	l3ns_redirects_free(sock_redirects, ARRAY_SIZE(sock_redirects));
 	l3ns_redirects_unregister(sock_observers, ARRAY_SIZE(sock_observers));
 	l3ns_redirects_free(sock_observers, ARRAY_SIZE(sock_observers));
-}
-
-
-/* ---- ifa lookup ----------------------------------------------------------- */
-
-void l3ns_c_rtnl_lock(void) { rtnl_lock(); }
-void l3ns_c_rtnl_unlock(void) { rtnl_unlock(); }
-
-int l3ns_c_find_ifa(const char *devname, const char *label, u32 addr, bool *loopback)
-{
-	struct net *net = current->nsproxy->net_ns;
-	struct net_device *dev;
-	struct in_device *in_dev;
-	struct in_ifaddr *ifa;
-
-	ASSERT_RTNL();
-	dev = __dev_get_by_name(net, devname);
-	if (!dev)
-		return -ENODEV;
-	*loopback = dev->flags & IFF_LOOPBACK;
-	in_dev = __in_dev_get_rtnl(dev);
-	if (!in_dev)
-		return -EADDRNOTAVAIL;
-	in_dev_for_each_ifa_rtnl(ifa, in_dev) {
-		if (ifa->ifa_local != htonl(addr))
-			continue;
-		if (label && strcmp(label, ifa->ifa_label))
-			continue;
-		return ifa->ifa_prefixlen;
-	}
-	return -EADDRNOTAVAIL;
 }

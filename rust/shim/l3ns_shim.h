@@ -45,16 +45,6 @@ struct l3ns_bind_req {
 	u8 needs_cap;		/* privileged port, no CAP_NET_BIND_SERVICE */
 };
 
-/* The debugfs files under net_ns/. */
-enum l3ns_file {
-	L3NS_FILE_START = 0,
-	L3NS_FILE_INFO = 1,
-	L3NS_FILE_ADDR = 2,
-	L3NS_FILE_JOIN = 3,
-	L3NS_FILE_CHILDREN = 4,
-	L3NS_FILE_COUNT = 5,
-};
-
 /* A file opened for writing, as the open guard classifies it. */
 enum l3ns_open_kind {
 	L3NS_OPEN_OTHER = 0,	/* not guarded */
@@ -68,14 +58,6 @@ enum l3ns_open_kind {
 struct l3ns_net {
 	u64 pre_routing_packets;
 	u64 local_out_packets;
-};
-
-/* What `info` needs of the reader's task, with no kernel address in it. */
-struct l3ns_task_ns {
-	char nsproxy[24];	/* hashed %p of current->nsproxy */
-	u32 nsproxy_refcnt;
-	u32 net_inum;		/* current->nsproxy->net_ns->ns.inum */
-	u32 net_refcnt;
 };
 
 /* The IPv4 header fields a netfilter hook decides on (host byte order). */
@@ -130,10 +112,6 @@ enum l3ns_source {
 
 /* --- implemented in C --------------------------------------------------- */
 
-/* debugfs: creates net_ns/{start,info}; returns 0 or -errno. */
-int l3ns_c_debugfs_create(void *data);
-void l3ns_c_debugfs_remove(void);
-
 /* netfilter PRE_ROUTING + LOCAL_OUT in every netns (pernet). */
 int l3ns_c_pernet_register(void *data);
 void l3ns_c_pernet_unregister(void);
@@ -175,13 +153,8 @@ enum l3ns_tag_counter {
 };
 u64 l3ns_c_tag_counter(u32 which);
 
-/* The calling task. */
-const void *l3ns_c_current(void);
-int l3ns_c_current_pid(void);
-void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
 /* Counters of the caller's network namespace (never NULL while loaded). */
 struct l3ns_net *l3ns_c_current_net(void);
-bool l3ns_c_capable_net_admin(void);
 
 /* Socket probes (post_create, sk_clone, sk_free, bind), and the privilege
  * probes (security_capable, security_socket_create).
@@ -206,15 +179,6 @@ void l3ns_c_visibility_unregister(void);
  */
 u64 l3ns_c_probes_missed(void);
 
-
-/* RTNL, and finding an ifa of the caller's netns under it:
- * returns the prefix length, -ENODEV or -EADDRNOTAVAIL, and in *loopback
- * whether the device is a loopback device. `label` may be NULL (any label
- * of the device); both strings are NUL-terminated.
- */
-void l3ns_c_rtnl_lock(void);
-void l3ns_c_rtnl_unlock(void);
-int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr, bool *loopback);
 
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
  * pointer handed to l3ns_rs_connect_check)? RCU read side, any context.
@@ -245,23 +209,14 @@ bool l3ns_c_port_in_use(const void *sk, u16 port);
 
 /* Kills a task that has not run yet (fail-closed inheritance). */
 
-/* True when a rate-limited log line may be printed now. */
-bool l3ns_c_log_ratelimit(void);
-void l3ns_c_synchronize_net(void);
-void l3ns_c_rcu_barrier(void);
-
-/* Module parameters. */
-u32 l3ns_c_param_max_namespaces(void);
+/* Module parameters (Temporary: implemented in Rust, rust/ffi/exports.rs,
+ * for l3ns_tags.c until it moves).
+ */
 u32 l3ns_c_param_max_tasks(void);
 u32 l3ns_c_param_max_sockets(void);
-u32 l3ns_c_param_max_addrs(void);
 
 /* --- implemented in Rust ------------------------------------------------ */
 
-/* A write to net_ns/<file>: returns len or -errno. */
-ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
-/* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
-ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 /* A packet at PRE_ROUTING, LOCAL_IN or LOCAL_OUT: an L3NS_NF_* verdict;
  * may set pkt->set_sport.
  */
