@@ -5,23 +5,57 @@
 //!
 //! Lock order: RTNL, then the state mutex.
 
-use crate::ffi::{self, Rtnl};
+use crate::caller;
 use crate::kernel_ext::inetaddr::{self, InIfaddr};
+use crate::kernel_ext::rtnl::Rtnl;
+use crate::kernel_ext::task_ns::Nsproxy;
 use crate::policy::addrtable::{AddrError, AddrKey, Owner};
 use crate::policy::bindrule::{takeable, Owned};
 use crate::policy::nstable::{NsView, Writer};
-use crate::policy::parse::{Dotted, TakeAddr};
+use crate::policy::parse::{Dotted, IfName, TakeAddr};
 use crate::registry::State;
 use crate::text::TextBuf;
 use core::fmt::Write;
 use kernel::prelude::*;
+use kernel::str::CStr;
 
 /// Logs a refused address operation (rate-limited) and returns `err`.
 fn refuse(what: &str, err: Error) -> Error {
-    if ffi::log_ratelimit() {
+    if caller::log_ratelimit() {
         pr_info!("{}: refused ({:?})\n", what, err);
     }
     err
+}
+
+/// What [`find_ifa`] found.
+struct Ifa {
+    /// The address's prefix length.
+    prefix_len: u8,
+    /// Whether its device is a loopback device.
+    loopback: bool,
+}
+
+/// Finds `addr` on the device `name` names in the caller's netns (with its
+/// label, when `name` has one). `ENODEV`, `EADDRNOTAVAIL`, or `EINVAL` for
+/// a name too long.
+fn find_ifa(rtnl: &Rtnl, name: &IfName<'_>, addr: u32) -> Result<Ifa> {
+    let mut device = [0u8; 17];
+    device
+        .get_mut(..name.device.len())
+        .ok_or(EINVAL)?
+        .copy_from_slice(name.device);
+    let device = CStr::from_bytes_until_nul(&device).map_err(|_| EINVAL)?;
+    let task = kernel::current!();
+    let net = Nsproxy::of_current(task).ok_or(ESRCH)?.net();
+    let dev = rtnl.device(net, device).ok_or(ENODEV)?;
+    let ifa = dev
+        .ipv4_addrs()
+        .find(|ifa| ifa.local() == addr && name.label.is_none_or(|l| ifa.label() == l))
+        .ok_or(EADDRNOTAVAIL)?;
+    Ok(Ifa {
+        prefix_len: ifa.prefix_len(),
+        loopback: dev.is_loopback(),
+    })
 }
 
 /// Address deletions reach the owner's table (mechanism 6).
@@ -62,9 +96,9 @@ impl State {
     /// patch's workflow.
     pub(crate) fn take_addr(&self, take: &TakeAddr<'_>) -> Result {
         let ns = self
-            .ns_of(ffi::current_task())
+            .ns_of(caller::task())
             .ok_or_else(|| refuse("info: take from layer 2", EPERM))?;
-        if !ffi::capable_net_admin() {
+        if !caller::capable_net_admin() {
             return Err(refuse("info: take without CAP_NET_ADMIN", EPERM));
         }
         if self.table.sealed(ns.index) {
@@ -80,13 +114,13 @@ impl State {
     /// The child namespace `id` of the caller's netns, for a parent with
     /// `CAP_NET_ADMIN`.
     pub(crate) fn child_for_admin(&self, id: u32) -> Result<NsView> {
-        if self.ns_of(ffi::current_task()).is_some() {
+        if self.ns_of(caller::task()).is_some() {
             return Err(refuse("addr/join: caller is in an L3 namespace", EPERM));
         }
-        if !ffi::capable_net_admin() {
+        if !caller::capable_net_admin() {
             return Err(refuse("addr/join: caller lacks CAP_NET_ADMIN", EPERM));
         }
-        let net = ffi::current_task_ns().net_inum;
+        let net = caller::namespaces()?.net_inum;
         self.table
             .find_id(id)
             .filter(|ns| ns.parent == net)
@@ -129,8 +163,7 @@ impl State {
     /// Gives an address the parent owns on `take.ifname` to `ns`.
     fn assign(&self, ns: &NsView, take: &TakeAddr<'_>) -> Result {
         let rtnl = Rtnl::lock();
-        let ifa = rtnl
-            .find_ifa(take.ifname.device, take.ifname.label, take.addr)
+        let ifa = find_ifa(&rtnl, &take.ifname, take.addr)
             .map_err(|e| refuse("address assignment: device/address lookup", e))?;
         let prefix_len = ifa.prefix_len;
         if !takeable(take.addr, prefix_len, ifa.loopback) {

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! What `net_ns/start` and `net_ns/info` do (patch 11/12), in safe Rust.
+//! The control files under `/sys/kernel/debug/net_ns/` and what they do
+//! (`start` and `info` as in patch 11/12; `addr`, `join`, `children`), in
+//! safe Rust: the tree is a [`debugfs::Registration`] served by [`State`].
 //! File format: `Documentation/debugfs.rst`.
 
+use crate::caller;
 use crate::ffi::{self, errno};
+use crate::kernel_ext::debugfs;
 use crate::policy::bindrule::Owned;
 use crate::policy::nstable::NsView;
 use crate::policy::parse::{
@@ -19,24 +23,85 @@ use kernel::prelude::*;
 
 /// Logs rejected input (rate-limited) and returns `EINVAL`.
 fn bad_input(file: &str, e: ParseError) -> Error {
-    if ffi::log_ratelimit() {
+    if caller::log_ratelimit() {
         pr_info!(
             "{}: pid {}: {:?} input refused (EINVAL)\n",
             file,
-            ffi::current_pid(),
+            caller::pid(),
             e
         );
     }
     EINVAL
 }
 
+/// The files of `net_ns/`.
+#[derive(Clone, Copy)]
+pub(crate) enum ControlFile {
+    /// `start`: `echo 3` makes the writer an L3 namespace's first member.
+    Start,
+    /// `info`: the reader's namespace; a member writes it to take an address.
+    Info,
+    /// `addr`: the parent pushes, pulls and shares addresses.
+    Addr,
+    /// `join`: the parent's writer enters a child.
+    Join,
+    /// `children`: the L3 children of the reader's netns.
+    Children,
+}
+
+/// `net_ns/start`: anyone may write (as in the patch).
+pub(crate) static START: debugfs::File<ControlFile> =
+    debugfs::File::write_only(c"start", 0o666, ControlFile::Start);
+/// `net_ns/info`: anyone may read; writes need `CAP_NET_ADMIN`.
+pub(crate) static INFO: debugfs::File<ControlFile> =
+    debugfs::File::readable(c"info", 0o644, ControlFile::Info);
+/// `net_ns/addr`: root's.
+static ADDR: debugfs::File<ControlFile> =
+    debugfs::File::write_only(c"addr", 0o200, ControlFile::Addr);
+/// `net_ns/join`: root's.
+static JOIN: debugfs::File<ControlFile> =
+    debugfs::File::write_only(c"join", 0o200, ControlFile::Join);
+/// `net_ns/children`: anyone may read.
+static CHILDREN: debugfs::File<ControlFile> =
+    debugfs::File::readable(c"children", 0o444, ControlFile::Children);
+
+/// The files of the `net_ns/` tree, in creation order.
+pub(crate) static FILES: [&debugfs::File<ControlFile>; 5] =
+    [&START, &INFO, &ADDR, &JOIN, &CHILDREN];
+
+/// The directory the files are in, at the debugfs root.
+pub(crate) const DIR: &kernel::str::CStr = c"net_ns";
+
+impl debugfs::Handler for State {
+    type File = ControlFile;
+    type OwnerModule = crate::LocalModule;
+
+    fn write(&self, file: ControlFile, input: &[u8]) -> Result<usize> {
+        match file {
+            ControlFile::Start => start_write(self, input),
+            ControlFile::Info => info_write(self, input),
+            ControlFile::Addr => addr_write(self, input),
+            ControlFile::Join => join_write(self, input),
+            ControlFile::Children => Err(EINVAL),
+        }
+    }
+
+    fn show(&self, file: ControlFile, out: &mut [u8]) -> Result<usize> {
+        match file {
+            ControlFile::Info => info_format(self, out),
+            ControlFile::Children => children_format(self, out),
+            ControlFile::Start | ControlFile::Addr | ControlFile::Join => Err(EINVAL),
+        }
+    }
+}
+
 /// `echo 2|3 > start`. Returns the number of bytes consumed.
 pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
-    let pid = ffi::current_pid();
+    let pid = caller::pid();
     let level = parse_start(input).map_err(|e| bad_input("start", e))?;
-    let task = ffi::current_task();
+    let task = caller::task();
     if let Some(ns) = state.ns_of(task) {
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "start: pid {} is already in L3 namespace {} (EBUSY)\n",
                 pid,
@@ -47,15 +112,15 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
     }
     match level {
         StartLevel::Layer2 => {
-            if ffi::log_ratelimit() {
+            if caller::log_ratelimit() {
                 pr_info!("start: layer 2 namespaces are created with `unshare -n` (EOPNOTSUPP)\n");
             }
             Err(EOPNOTSUPP)
         }
         StartLevel::Layer3 => {
-            let parent = ffi::current_task_ns().net_inum;
+            let parent = caller::namespaces()?.net_inum;
             let ns = state.create(task, parent).inspect_err(|e| {
-                if ffi::log_ratelimit() {
+                if caller::log_ratelimit() {
                     pr_info!(
                         "start: pid {}: cannot create L3 namespace ({})\n",
                         pid,
@@ -223,8 +288,8 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
 
 /// `cat info`: describes the reader's namespace.
 pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
-    let task = ffi::current_task_ns();
-    let l3 = state.ns_of(ffi::current_task());
+    let task = caller::namespaces()?;
+    let l3 = state.ns_of(caller::task());
     let (pre, out) = ffi::with_current_net(|c| {
         (
             c.pre_routing.load(Ordering::Relaxed),
@@ -304,23 +369,23 @@ pub(crate) fn addr_write(state: &State, input: &[u8]) -> Result<usize> {
 /// `echo <id> > join`: the parent's writer enters child `id`.
 pub(crate) fn join_write(state: &State, input: &[u8]) -> Result<usize> {
     let id = parse_join(input).map_err(|e| bad_input("join", e))?;
-    let task = ffi::current_task();
+    let task = caller::task();
     if state.ns_of(task).is_some() {
         return Err(EBUSY);
     }
     let ns = state.child_for_admin(id)?;
     let tag = tag_of(ns.index).ok_or(EINVAL)?;
     state.join(task, &ns, tag)?;
-    pr_info!("pid {} joined L3 namespace {}\n", ffi::current_pid(), ns.id);
+    pr_info!("pid {} joined L3 namespace {}\n", caller::pid(), ns.id);
     Ok(input.len())
 }
 
 /// `cat children`: the L3 children of the reader's netns, one per line.
 pub(crate) fn children_format(state: &State, buf: &mut [u8]) -> Result<usize> {
-    if state.ns_of(ffi::current_task()).is_some() {
+    if state.ns_of(caller::task()).is_some() {
         return Err(EPERM);
     }
-    let net = ffi::current_task_ns().net_inum;
+    let net = caller::namespaces()?.net_inum;
     let mut out = TextBuf::new(buf);
     let r: fmt::Result = (|| {
         writeln!(out, "id members sockets refusals addresses")?;

@@ -6,13 +6,13 @@
 //! getsockname/getpeername show (`steering.rs`, `traffic.rs`).
 
 use crate::ffi::{ProbedSock, SockId};
-use crate::tags::SockTags;
 use crate::kernel_ext::inet_calls::{Handler, Source};
 use crate::kernel_ext::route_source::{RouteFacts, DEV_ADDRS};
 use crate::kernel_ext::user_sock::UserSock;
 use crate::policy::bindrule::Owned;
 use crate::policy::source::{Flow, SourceChoice};
 use crate::registry::State;
+use crate::tags::SockTags;
 use kernel::prelude::*;
 
 fn id(sk: &UserSock<'_>) -> SockId {

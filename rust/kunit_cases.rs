@@ -128,7 +128,7 @@ mod tests {
     fn tag_reserve() -> Result {
         let before = TagTables::counters();
         let base = TaskTags::count() as usize;
-        let room = (crate::ffi::params::max_tasks() as usize).saturating_sub(base + 16);
+        let room = (crate::params::max_tasks() as usize).saturating_sub(base + 16);
         let n = room.min(3 * 1024);
         let key = |i: usize| test_key(0x1000 + 8 * i);
         let mut ok = 0usize;
@@ -184,6 +184,50 @@ mod tests {
     #[test]
     fn rcu_slot_abstraction() -> Result {
         crate::kernel_ext::rcu_slot::self_test()
+    }
+
+    /// A debugfs tree of the abstraction, used through its file operations.
+    #[test]
+    fn debugfs_abstraction() -> Result {
+        crate::kernel_ext::debugfs::self_test::<crate::LocalModule>()
+    }
+
+    /// The four parameters are in sysfs read-only, printed by the kernel.
+    #[test]
+    fn module_params() -> Result {
+        use crate::kernel_ext::module_param::self_test;
+        use crate::params::{MAX_ADDRS, MAX_NAMESPACES, MAX_SOCKETS, MAX_TASKS};
+        self_test(c"max_namespaces", &MAX_NAMESPACES)?;
+        self_test(c"max_tasks", &MAX_TASKS)?;
+        self_test(c"max_sockets", &MAX_SOCKETS)?;
+        self_test(c"max_addrs", &MAX_ADDRS)
+    }
+
+    /// A rate limit lets its burst through, then refuses.
+    #[test]
+    fn ratelimit_abstraction() -> Result {
+        crate::kernel_ext::ratelimit::self_test()
+    }
+
+    /// The kernel thread's credentials, namespaces and RTNL lookups.
+    #[test]
+    fn task_abstractions() -> Result {
+        crate::kernel_ext::cred::self_test()?;
+        crate::kernel_ext::task_ns::self_test()?;
+        crate::kernel_ext::rtnl::self_test()
+    }
+
+    /// The capability walk over the kernel's user namespaces: a kernel
+    /// thread holds `CAP_NET_ADMIN` over `init_net`; its namespaces are
+    /// what `info` reads.
+    #[test]
+    fn caller() -> Result {
+        use crate::kernel_ext::cred::UserNamespace;
+        assert!(crate::caller::capable_in(UserNamespace::init(), 12));
+        assert!(crate::caller::capable_net_admin());
+        let ns = crate::caller::namespaces()?;
+        assert!(ns.nsproxy().len() == 16 && ns.nsproxy_refcnt >= 1 && ns.net_refcnt >= 1);
+        Ok(())
     }
 
     /// `info` keeps the patch's five lines first, in order and wording.

@@ -8,15 +8,18 @@
 //! moves the writer into a new one; `cat net_ns/info` describes the reader's
 //! namespace. See `Documentation/` for the design and the semantics.
 //!
-//! Layout: [`ffi`] is the only module with `unsafe` (bindgen output, safe
-//! registration types, C callback trampolines); [`control`], [`registry`]
-//! and [`hooks`] are safe Rust; `policy` is the `no_std` core shared with the
-//! host test crate.
+//! Layout: [`kernel_ext`] (abstractions over the kernel's own types) and
+//! [`ffi`] (the interface to the C shim not yet moved: bindgen output, safe
+//! registration types, C callback trampolines) are the modules
+//! with `unsafe`; [`control`], [`registry`], [`caller`] and [`hooks`] are
+//! safe Rust; `policy` is the `no_std` core shared with the host test crate.
 
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 mod addresses;
+mod binds;
+mod caller;
 mod control;
 mod ffi;
 mod hooks;
@@ -24,6 +27,7 @@ mod inet_calls;
 mod kernel_ext;
 mod kunit_cases;
 mod open_guard;
+mod params;
 mod reaper;
 mod registry;
 mod sockets;
@@ -50,9 +54,9 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::{DebugfsTree, PernetHooks, RouteProbes, SockProbes, Visibility};
-use kernel_ext::inet_calls as inet;
-use kernel_ext::{file_open, inetaddr, sock_events, task_events};
+use ffi::{PernetHooks, RouteProbes, Visibility};
+use kernel_ext::{debugfs, file_open, inetaddr, sock_events, task_events};
+use kernel_ext::{inet_bind, inet_calls as inet};
 use reaper::Reaper;
 use registry::State;
 use tags::TagTables;
@@ -71,14 +75,14 @@ module! {
 /// netfilter hooks, tracepoint probes, the reaper work) is gone before the
 /// `state` they point to is freed.
 struct L3ns {
-    _debugfs: DebugfsTree,
+    _debugfs: debugfs::Registration<State>,
     _hooks: PernetHooks,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _calls: inet::Registration<State>,
     _routes: RouteProbes,
     _visibility: Visibility,
     _guard: file_open::Registration<State>,
-    _binds: SockProbes,
+    _binds: inet_bind::Registration<State>,
     _socks: sock_events::Registration<State>,
     _probes: task_events::Registration<State>,
     _reaper: Reaper,
@@ -89,27 +93,28 @@ struct L3ns {
 impl kernel::Module for L3ns {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let state = Arc::pin_init(
-            State::new(ffi::params::max_namespaces(), ffi::params::max_addrs())?,
+            State::new(params::max_namespaces(), params::max_addrs())?,
             GFP_KERNEL,
         )?;
         let tags = TagTables::init()?;
         let reaper = Reaper::register(&state)?;
         let probes = task_events::Registration::register(state.clone())?;
         let socks = sock_events::Registration::register(state.clone())?;
-        let binds = SockProbes::register(&state)?;
+        let binds = inet_bind::Registration::register(state.clone())?;
         let addrs = inetaddr::Registration::register(state.clone())?;
         let calls = inet::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
         let guard = file_open::Registration::register(state.clone())?;
         let hooks = PernetHooks::register(&state)?;
-        let debugfs = DebugfsTree::register(&state)?;
+        let debugfs =
+            debugfs::Registration::register(control::DIR, &control::FILES, state.clone())?;
         pr_info!(
             "loaded (max_namespaces={}, max_addrs={}, max_tasks={}, max_sockets={})\n",
             state.table.limit(),
             state.addrs.limit(),
-            ffi::params::max_tasks(),
-            ffi::params::max_sockets()
+            params::max_tasks(),
+            params::max_sockets()
         );
         Ok(L3ns {
             _debugfs: debugfs,

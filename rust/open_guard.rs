@@ -5,10 +5,10 @@
 //! change the parent's stack (sysctls, tracing and debugfs files, module
 //! parameters), whatever DAC says.
 
-use crate::ffi;
 use crate::kernel_ext::file_open::{self, OpenFile};
 use crate::policy::privilege::{member_may_open_for_write, open_kind, OpenKind, OpenedPath};
 use crate::registry::State;
+use crate::{caller, control};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -25,7 +25,8 @@ impl OpenedPath for Path<'_, '_> {
     }
 
     fn is_own_file(&self) -> bool {
-        ffi::debugfs_member_file(self.0.inode_private())
+        let private = self.0.inode_private();
+        control::START.is_private(private) || control::INFO.is_private(private)
     }
 }
 
@@ -41,16 +42,16 @@ impl State {
         if member_may_open_for_write(kind) {
             return Ok(());
         }
-        let Some(index) = self.task_slot(ffi::current_task()) else {
+        let Some(index) = self.task_slot(caller::task()) else {
             return Ok(());
         };
         self.refused_opens.fetch_add(1, Ordering::Relaxed);
         let id = self.refused(index);
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "open for writing of a {:?} file refused to pid {} in L3 namespace {} (EACCES)\n",
                 kind,
-                ffi::current_pid(),
+                caller::pid(),
                 id
             );
         }

@@ -7,7 +7,8 @@
 //! table's atomics and the tag table. Creating and reaping namespaces take
 //! `writer`, in process context only.
 
-use crate::ffi::{self, SockId, TaskId};
+use crate::caller;
+use crate::ffi::{SockId, TaskId};
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
@@ -199,7 +200,7 @@ impl State {
             Err(e) => {
                 self.refused(index);
                 child.kill();
-                if ffi::log_ratelimit() {
+                if caller::log_ratelimit() {
                     pr_warn!(
                         "could not tag a new member task ({}); killed it\n",
                         tags::failure_reason(e)
@@ -228,12 +229,12 @@ impl State {
         let Some(index) = self.task_slot(task) else {
             return;
         };
-        if self.table.seal(index) && ffi::log_ratelimit() {
+        if self.table.seal(index) && caller::log_ratelimit() {
             if let Some(ns) = self.table.view(index) {
                 pr_info!(
                     "L3 namespace {} sealed at the first execve() of a member (pid {})\n",
                     ns.id,
-                    ffi::current_pid()
+                    caller::pid()
                 );
             }
         }

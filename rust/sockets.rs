@@ -5,7 +5,8 @@
 //! created it; bind() is judged with the socket's namespace, not the
 //! caller's.
 
-use crate::ffi::{self, errno, BindSock, SockId};
+use crate::caller;
+use crate::ffi::{errno, BindSock, SockId};
 use crate::kernel_ext::sock_events::{self, SockRef};
 use crate::policy::bindrule::{
     bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
@@ -46,13 +47,13 @@ impl State {
     /// A user socket was created: a member's socket joins its namespace.
     /// Fails (socket(2) fails with `ENOBUFS`) if the tag cannot be stored.
     pub(crate) fn sock_create(&self, sk: SockId) -> Result {
-        let Some(tag) = TaskTags::get(ffi::current_task()) else {
+        let Some(tag) = TaskTags::get(caller::task()) else {
             return Ok(());
         };
         let Err(e) = self.add_socket(sk, tag) else {
             return Ok(());
         };
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_warn!(
                 "socket: cannot tag a member socket ({}): ENOBUFS\n",
                 tags::failure_reason(e)
@@ -67,7 +68,7 @@ impl State {
             return;
         };
         if let Err(e) = self.add_socket(child, tag) {
-            if ffi::log_ratelimit() {
+            if caller::log_ratelimit() {
                 pr_warn!(
                     "socket: cannot tag an accepted member socket ({})\n",
                     tags::failure_reason(e)
@@ -159,7 +160,7 @@ impl State {
                 // The kernel would judge the hidden port, never privileged.
                 if needs_cap {
                     let id = self.refused(slot);
-                    if ffi::log_ratelimit() {
+                    if caller::log_ratelimit() {
                         pr_info!(
                             "bind: L3 namespace {}: port {} needs CAP_NET_BIND_SERVICE (EACCES)\n",
                             id,
@@ -202,7 +203,7 @@ impl State {
                         if let Some(index) = member {
                             self.refused(index);
                         }
-                        if ffi::log_ratelimit() {
+                        if caller::log_ratelimit() {
                             pr_info!(
                                 "bind: {} is another namespace's loopback (EADDRNOTAVAIL)\n",
                                 Dotted(a)
@@ -220,7 +221,7 @@ impl State {
                 let ok = fast || member_may_bind(addr, self.owned(net, index));
                 if !ok {
                     let id = self.refused(index);
-                    if ffi::log_ratelimit() {
+                    if caller::log_ratelimit() {
                         pr_info!(
                             "bind: L3 namespace {}: {} refused (EADDRNOTAVAIL)\n",
                             id,
@@ -233,7 +234,7 @@ impl State {
             None => {
                 let owned = matches!(addr, BindAddr::V4(a) if self.child_owns(net, a));
                 let ok = parent_may_bind(addr, owned);
-                if !ok && ffi::log_ratelimit() {
+                if !ok && caller::log_ratelimit() {
                     pr_info!(
                         "bind: {} is owned by an L3 namespace (EADDRNOTAVAIL)\n",
                         ShowBind(addr)
@@ -254,18 +255,18 @@ impl State {
     /// `security_capable()` for the current task: members lose
     /// `CAP_NET_ADMIN` and `CAP_SYS_ADMIN` (mechanism 8).
     pub(crate) fn capable_check(&self, cap: i32) -> Result {
-        let Some(index) = self.task_slot(ffi::current_task()) else {
+        let Some(index) = self.task_slot(caller::task()) else {
             return Ok(());
         };
         if member_may_use_cap(cap) {
             return Ok(());
         }
         let id = self.refused(index);
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "capability {} refused to pid {} in L3 namespace {} (EPERM)\n",
                 cap,
-                ffi::current_pid(),
+                caller::pid(),
                 id
             );
         }
@@ -279,7 +280,7 @@ impl State {
             return Ok(());
         };
         let id = self.refused(index);
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "connect/send: L3 namespace {} has no IPv6 (ENETUNREACH)\n",
                 id
@@ -299,7 +300,7 @@ impl State {
 
     /// `security_socket_create()` for a user socket of the current task.
     pub(crate) fn socket_create_check(&self, family: i32, kind: i32, protocol: i32) -> Result {
-        let Some(index) = self.task_slot(ffi::current_task()) else {
+        let Some(index) = self.task_slot(caller::task()) else {
             return Ok(());
         };
         let err = match member_socket(family, kind, protocol) {
@@ -309,7 +310,7 @@ impl State {
             SocketVerdict::NoIpv6 => EAFNOSUPPORT,
         };
         let id = self.refused(index);
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "socket({}, {}, {}) refused in L3 namespace {} ({})\n",
                 family,

@@ -7,7 +7,8 @@
 //! port the member asked for. Per-packet paths
 //! read `PortTable` and `AddrTable` only, without a lock.
 
-use crate::ffi::{self, BindSock, InPacket, SockId};
+use crate::caller;
+use crate::ffi::{BindSock, InPacket, SockId};
 use crate::hooks::{Packet, Ports, Verdict};
 use crate::policy::bindrule::is_loopback;
 use crate::policy::demux::{may_deliver, steer, Steer};
@@ -42,7 +43,7 @@ impl State {
         let reserved = self.with_reserver(|r| self.ports.reserve(r, want, |h| sock.port_in_use(h)));
         let Ok(hidden) = reserved else {
             let id = self.refused(slot);
-            if ffi::log_ratelimit() {
+            if caller::log_ratelimit() {
                 pr_info!(
                     "bind: L3 namespace {}: no hidden port left for port {} (EADDRINUSE)\n",
                     id,
@@ -54,7 +55,7 @@ impl State {
         if PortTags::set(sk, u32::from(hidden)).is_err() {
             self.ports.release(hidden);
             self.refused(slot);
-            if ffi::log_ratelimit() {
+            if caller::log_ratelimit() {
                 pr_warn!("bind: cannot record a hidden port (max_sockets or memory): ENOBUFS\n");
             }
             return Err(ENOBUFS);

@@ -10,11 +10,12 @@
 //! while a [`TagTables`] lives. Keys are object addresses used only for
 //! identity, never dereferenced.
 
-use crate::ffi::{params, SockId, TaskId};
+use crate::ffi::{SockId, TaskId};
 use crate::kernel_ext::ptr_maps::{PtrMaps, BUCKETS};
 use crate::kernel_ext::rcu_slot::{Published, RcuSlot};
 use crate::kernel_ext::slab::Gfp;
 use crate::kernel_ext::work::{self, Worker};
+use crate::params;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::error::code::{EEXIST, EINVAL, ENODEV, ENOMEM, ENOSPC};
 use kernel::interrupt::LocalInterruptDisabled;

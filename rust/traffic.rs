@@ -5,6 +5,7 @@
 //! on per-packet or per-send paths, in any context: tag and `AddrTable`
 //! lookups only, no lock.
 
+use crate::caller;
 use crate::ffi::{self, SockId};
 use crate::policy::addrtable::AddrKey;
 use crate::policy::bindrule::{is_loopback, Owned};
@@ -66,7 +67,7 @@ impl State {
             if let Some(index) = member {
                 self.refused(index);
             }
-            if ffi::log_ratelimit() {
+            if caller::log_ratelimit() {
                 pr_info!(
                     "no source address for {} (EADDRNOTAVAIL)\n",
                     Dotted(flow.daddr)
@@ -107,7 +108,7 @@ impl State {
             return Ok(None);
         }
         let id = self.refused(index);
-        if ffi::log_ratelimit() {
+        if caller::log_ratelimit() {
             pr_info!(
                 "L3 namespace {} owns no address: {} unreachable (EADDRNOTAVAIL)\n",
                 id,
@@ -177,7 +178,7 @@ impl State {
 
     /// May the calling task see `addr` (in `ip addr`, `ifconfig`)?
     pub(crate) fn addr_visible(&self, net: u32, addr: u32) -> bool {
-        let viewer = self.task_slot(ffi::current_task());
+        let viewer = self.task_slot(caller::task());
         if viewer.is_none() && self.addrs.is_empty() {
             return true;
         }

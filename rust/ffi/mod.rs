@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The FFI layer: the only part of l3ns with `unsafe`.
+//! The FFI layer to the C shim not yet moved to `kernel_ext` (with it, the
+//! only part of l3ns with `unsafe`).
 //!
 //! It includes the bindings bindgen generates from `rust/shim/l3ns_shim.h`
 //! and turns them into safe types: registrations that unregister in `Drop`
 //! ([`registration`]), the C-to-Rust callback trampolines ([`callbacks`]),
-//! socket identities and the tag lookup C still calls ([`tags`]) and
-//! accessors for the calling task. Everything above this module is safe
-//! Rust.
+//! and socket identities and the tag lookup C still calls ([`tags`]).
 
 mod callbacks;
 mod packet_callbacks;
@@ -15,9 +14,7 @@ pub(crate) mod registration;
 pub(crate) mod steering;
 pub(crate) mod tags;
 
-pub(crate) use registration::{
-    DebugfsTree, PernetHooks, RouteProbes, SockProbes, Visibility,
-};
+pub(crate) use registration::{PernetHooks, RouteProbes, Visibility};
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
 
@@ -44,7 +41,6 @@ use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
 use crate::policy::ports::{PortTable, Proto};
 use core::sync::atomic::AtomicU64;
-use kernel::error::{code::EINVAL, Error};
 
 // `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
 // SAFETY: the all-zero bit pattern is a valid `NsTable`.
@@ -57,38 +53,6 @@ unsafe impl pin_init::Zeroable for AddrTable {}
 // `PortTable` consists only of atomics; all-zero is the empty table (every hidden port free).
 // SAFETY: the all-zero bit pattern is a valid `PortTable`.
 unsafe impl pin_init::Zeroable for PortTable {}
-
-/// Module parameters (still declared with `module_param` in the C shim;
-/// moving them to `module!`'s `params` is part of the Rust-first rework).
-pub(crate) mod params {
-    use super::bindings;
-
-    /// Most L3 namespaces alive at once.
-    pub(crate) fn max_namespaces() -> usize {
-        // SAFETY: reads a module parameter; no preconditions.
-        let n = unsafe { bindings::l3ns_c_param_max_namespaces() };
-        usize::try_from(n).unwrap_or(usize::MAX)
-    }
-
-    /// Most addresses owned by L3 namespaces.
-    pub(crate) fn max_addrs() -> usize {
-        // SAFETY: reads a module parameter; no preconditions.
-        let n = unsafe { bindings::l3ns_c_param_max_addrs() };
-        usize::try_from(n).unwrap_or(usize::MAX)
-    }
-
-    /// Most sockets owned by L3 namespaces.
-    pub(crate) fn max_sockets() -> u32 {
-        // SAFETY: reads a module parameter; no preconditions.
-        unsafe { bindings::l3ns_c_param_max_sockets() }
-    }
-
-    /// Most member tasks over all L3 namespaces.
-    pub(crate) fn max_tasks() -> u32 {
-        // SAFETY: reads a module parameter; no preconditions.
-        unsafe { bindings::l3ns_c_param_max_tasks() }
-    }
-}
 
 /// Identity of a task: its `task_struct` address, used only as a key and
 /// never dereferenced on the Rust side.
@@ -107,80 +71,12 @@ impl TaskId {
     }
 }
 
-/// The calling task.
-pub(crate) fn current_task() -> TaskId {
-    // SAFETY: returns `current`; no preconditions.
-    TaskId(unsafe { bindings::l3ns_c_current() } as usize)
-}
-
-/// PID (in the caller's pid namespace view of init) of the calling task, for logs.
-pub(crate) fn current_pid() -> i32 {
-    // SAFETY: no preconditions.
-    unsafe { bindings::l3ns_c_current_pid() }
-}
-
-/// Whether the caller has `CAP_NET_ADMIN` over its network namespace.
-pub(crate) fn capable_net_admin() -> bool {
-    // SAFETY: no preconditions; called in process context.
-    unsafe { bindings::l3ns_c_capable_net_admin() }
-}
-
 /// Hooked calls skipped by ftrace's recursion guard (module-wide): the C
 /// shim's callbacks and `kernel_ext::ftrace`'s.
 pub(crate) fn probes_missed() -> u64 {
     // SAFETY: reads an atomic counter of the shim; no preconditions.
     let shim = unsafe { bindings::l3ns_c_probes_missed() };
     shim.saturating_add(crate::kernel_ext::ftrace::missed())
-}
-
-/// Is a debugfs inode whose `i_private` is `private` `net_ns/start` or
-/// `net_ns/info`?
-pub(crate) fn debugfs_member_file(private: *const kernel::ffi::c_void) -> bool {
-    // SAFETY: compares the address only, never dereferences it.
-    unsafe { bindings::l3ns_c_debugfs_member_file(private) }
-}
-
-/// May a rate-limited log line be printed now?
-pub(crate) fn log_ratelimit() -> bool {
-    // SAFETY: no preconditions.
-    unsafe { bindings::l3ns_c_log_ratelimit() }
-}
-
-/// What `info` shows of the caller's nsproxy and L2 network namespace.
-pub(crate) struct TaskNs {
-    nsproxy: [u8; 24],
-    /// `current->nsproxy->count`.
-    pub(crate) nsproxy_refcnt: u32,
-    /// Inode number of the caller's network namespace.
-    pub(crate) net_inum: u32,
-    /// `current->nsproxy->net_ns->ns.count`.
-    pub(crate) net_refcnt: u32,
-}
-
-impl TaskNs {
-    /// The hashed `%p` of the nsproxy (no kernel address).
-    pub(crate) fn nsproxy(&self) -> &str {
-        let len = self
-            .nsproxy
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(self.nsproxy.len());
-        core::str::from_utf8(&self.nsproxy[..len]).unwrap_or("?")
-    }
-}
-
-/// Reads the caller's namespaces. Process context only.
-pub(crate) fn current_task_ns() -> TaskNs {
-    let mut raw = bindings::l3ns_task_ns::default();
-    // Process context: `current->nsproxy` is valid for the calling task.
-    // SAFETY: `raw` is a valid, writable `struct l3ns_task_ns`; `current` is live.
-    unsafe { bindings::l3ns_c_current_task_ns(&mut raw) };
-    TaskNs {
-        nsproxy: raw.nsproxy,
-        nsproxy_refcnt: raw.nsproxy_refcnt,
-        net_inum: raw.net_inum,
-        net_refcnt: raw.net_refcnt,
-    }
 }
 
 /// Per network namespace counters (`struct l3ns_net`), updated atomically.
@@ -269,72 +165,6 @@ fn proto_of(l4: u8) -> Option<Proto> {
         bindings::l3ns_l4_L3NS_L4_TCP => Some(Proto::Tcp),
         bindings::l3ns_l4_L3NS_L4_UDP => Some(Proto::Udp),
         _ => None,
-    }
-}
-
-/// The RTNL lock, held while the guard lives.
-pub(crate) struct Rtnl(());
-
-impl Rtnl {
-    /// Takes RTNL (process context; may sleep).
-    pub(crate) fn lock() -> Self {
-        // SAFETY: no preconditions beyond process context.
-        unsafe { bindings::l3ns_c_rtnl_lock() };
-        Rtnl(())
-    }
-
-    /// Finds `addr` on device `dev` of the caller's netns (with label
-    /// `label` when given) and returns its prefix length. `ENODEV`,
-    /// `EADDRNOTAVAIL`, or `EINVAL` for names too long.
-    pub(crate) fn find_ifa(
-        &self,
-        dev: &[u8],
-        label: Option<&[u8]>,
-        addr: u32,
-    ) -> Result<Ifa, Error> {
-        let mut d = [0u8; 17];
-        let mut l = [0u8; 17];
-        d.get_mut(..dev.len()).ok_or(EINVAL)?.copy_from_slice(dev);
-        if let Some(label) = label {
-            l.get_mut(..label.len())
-                .ok_or(EINVAL)?
-                .copy_from_slice(label);
-        }
-        // Both arrays keep a trailing NUL: names are at most 16 bytes.
-        if d[16] != 0 || l[16] != 0 {
-            return Err(EINVAL);
-        }
-        let lp = if label.is_some() {
-            l.as_ptr()
-        } else {
-            core::ptr::null()
-        };
-        let mut loopback = false;
-        // Both strings are NUL-terminated; they and `loopback` outlive the call.
-        // SAFETY: RTNL is held (we are the guard), and every pointer is valid for the call.
-        let r = unsafe { bindings::l3ns_c_find_ifa(d.as_ptr(), lp, addr, &mut loopback) };
-        if r < 0 {
-            return Err(Error::from_errno(r));
-        }
-        Ok(Ifa {
-            prefix_len: u8::try_from(r).map_err(|_| EINVAL)?,
-            loopback,
-        })
-    }
-}
-
-/// What `Rtnl::find_ifa` found.
-pub(crate) struct Ifa {
-    /// The address's prefix length.
-    pub(crate) prefix_len: u8,
-    /// Whether its device is a loopback device.
-    pub(crate) loopback: bool,
-}
-
-impl Drop for Rtnl {
-    fn drop(&mut self) {
-        // SAFETY: taken in `lock`.
-        unsafe { bindings::l3ns_c_rtnl_unlock() };
     }
 }
 

@@ -58,18 +58,17 @@ pub(crate) struct BindSock<'a> {
     _call: PhantomData<&'a ()>,
 }
 
-impl BindSock<'_> {
-    /// # Safety
-    ///
-    /// `ptr` is the `struct sock` of the running `security_socket_bind`
-    /// probe, and the value does not outlive that call.
-    pub(super) unsafe fn from_raw(ptr: *const c_void) -> Self {
+impl<'a> From<&crate::kernel_ext::user_sock::UserSock<'a>> for BindSock<'a> {
+    fn from(sk: &crate::kernel_ext::user_sock::UserSock<'a>) -> Self {
+        // INVARIANT: a `UserSock` is live for `'a`.
         BindSock {
-            ptr,
+            ptr: sk.as_ptr().cast(),
             _call: PhantomData,
         }
     }
+}
 
+impl BindSock<'_> {
     /// Its identity.
     pub(crate) fn id(&self) -> SockId {
         SockId(self.ptr as usize)

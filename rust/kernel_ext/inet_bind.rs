@@ -122,7 +122,9 @@ unsafe fn bind_call<T: Handler>(
     // holds a `WrapperCall` before it releases the handler.
     let h = unsafe { HANDLER.load(Ordering::Acquire).cast::<T>().as_ref() };
     // SAFETY: `sock` is the call's live socket, and so is its `sk`.
-    let sk = (!sock.is_null()).then(|| unsafe { UserSock::of((*sock).sk.cast()) }).flatten();
+    let sk = (!sock.is_null())
+        .then(|| unsafe { UserSock::of((*sock).sk.cast()) })
+        .flatten();
     let mut rewrote_port = false;
     if let (Some(h), Some(sk)) = (h, sk) {
         // SAFETY: `uaddr` is the kernel copy of the caller's `len`-byte address, ours until
@@ -234,7 +236,10 @@ impl<T: Handler> Registration<T> {
         }
         let ptr: *const T = &*handler;
         HANDLER.store(ptr.cast_mut().cast(), Ordering::Release);
-        let hooks = [ftrace::hook::<T, BindHook<T>>(), ftrace::hook::<T, Bind6Hook<T>>()];
+        let hooks = [
+            ftrace::hook::<T, BindHook<T>>(),
+            ftrace::hook::<T, Bind6Hook<T>>(),
+        ];
         match ftrace::Registration::register(c"bind", handler.clone(), &hooks) {
             Ok(r) => Ok(Self {
                 hooks: Some(r),

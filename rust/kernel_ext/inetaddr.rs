@@ -19,9 +19,10 @@ use kernel::types::Opaque;
 ///
 /// # Invariants
 ///
-/// Only ever seen as `&InIfaddr` borrowed for one notifier call (or one
-/// KUnit case), during which the kernel keeps the `in_ifaddr` alive and, if
-/// its `ifa_dev` is set, that `in_device` and its device.
+/// Only ever seen as `&InIfaddr` borrowed for one notifier call, one walk
+/// of a device's addresses under RTNL ([`super::rtnl`]) or one KUnit case,
+/// during which the kernel keeps the `in_ifaddr` alive and unchanged and,
+/// if its `ifa_dev` is set, that `in_device` and its device.
 #[repr(transparent)]
 pub(crate) struct InIfaddr(Opaque<bindings::in_ifaddr>);
 
@@ -30,7 +31,7 @@ impl InIfaddr {
     ///
     /// `ptr` must point to an `in_ifaddr` valid for the whole lifetime `'a`,
     /// and so must its `ifa_dev` and `ifa_dev->dev` when they are set.
-    unsafe fn from_raw<'a>(ptr: *mut bindings::in_ifaddr) -> &'a Self {
+    pub(super) unsafe fn from_raw<'a>(ptr: *mut bindings::in_ifaddr) -> &'a Self {
         // CAST: `Self` is `repr(transparent)` over `Opaque<in_ifaddr>`.
         // SAFETY: the caller guarantees `ptr` is valid for `'a`.
         unsafe { &*ptr.cast::<Self>() }
@@ -41,6 +42,21 @@ impl InIfaddr {
         // `ifa_local` is set before the address is published and never changed after.
         // SAFETY: the `in_ifaddr` is valid for this borrow (type invariant).
         u32::from_be(unsafe { (*self.0.get()).ifa_local })
+    }
+
+    /// Its prefix length.
+    pub(crate) fn prefix_len(&self) -> u8 {
+        // SAFETY: the `in_ifaddr` is valid and unchanged for this borrow (type invariant).
+        unsafe { (*self.0.get()).ifa_prefixlen }
+    }
+
+    /// Its label (`eth0`, `eth0:1`), without the NUL.
+    pub(crate) fn label(&self) -> &[u8] {
+        // The kernel's `c_char` is `u8`.
+        // SAFETY: the `in_ifaddr` is valid and unchanged for this borrow (type invariant).
+        let label: &[u8] = unsafe { &(*self.0.get()).ifa_label };
+        let len = label.iter().position(|&b| b == 0).unwrap_or(label.len());
+        label.get(..len).unwrap_or(&[])
     }
 
     /// The inode number of the network namespace of its device, if it is

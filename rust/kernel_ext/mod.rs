@@ -10,18 +10,24 @@
 //! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
+pub(crate) mod cred;
+pub(crate) mod debugfs;
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
 pub(crate) mod inet_bind;
 pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;
+pub(crate) mod module_param;
 pub(crate) mod ptr_maps;
+pub(crate) mod ratelimit;
 pub(crate) mod rcu_slot;
 pub(crate) mod route_source;
+pub(crate) mod rtnl;
 pub(crate) mod slab;
 pub(crate) mod sock_events;
 pub(crate) mod sockaddr;
 pub(crate) mod task_events;
+pub(crate) mod task_ns;
 pub(crate) mod user_sock;
 pub(crate) mod work;
 

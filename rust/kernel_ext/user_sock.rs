@@ -9,6 +9,7 @@
 //! `kernel::bindings`, generated here).
 
 use super::bindings;
+use super::cred::UserNamespace;
 use core::marker::PhantomData;
 
 /// `TCP_LISTEN` (include/net/tcp_states.h: an anonymous enum, user ABI
@@ -102,9 +103,9 @@ impl UserSock<'_> {
     }
 
     /// The user namespace owning its network namespace.
-    pub(crate) fn net_user_ns(&self) -> *mut bindings::user_namespace {
+    pub(crate) fn net_user_ns(&self) -> &UserNamespace {
         // SAFETY: a live socket pins its network namespace, which pins its user namespace.
-        unsafe { (*self.net()).user_ns }
+        unsafe { UserNamespace::from_raw((*self.net()).user_ns) }
     }
 
     /// A TCP listener?

@@ -24,6 +24,53 @@ pub fn member_may_use_cap(cap: i32) -> bool {
     !matches!(cap, CAP_NET_ADMIN | CAP_SYS_ADMIN | CAP_SYS_MODULE)
 }
 
+/// A user namespace, as `cap_capable()` walks them.
+pub trait UserNs: Sized {
+    /// Is it `other`?
+    fn same(&self, other: &Self) -> bool;
+    /// Its depth below the initial namespace (0).
+    fn level(&self) -> i32;
+    /// The namespace it was created in; `None` for the initial one.
+    fn parent(&self) -> Option<Self>;
+    /// The effective uid of the task that created it.
+    fn owner(&self) -> u32;
+}
+
+/// What a task's credentials say about one capability.
+pub struct Creds<N> {
+    /// The user namespace its capabilities are held in.
+    pub user_ns: N,
+    /// Its effective uid.
+    pub euid: u32,
+    /// Whether the capability is in its effective set.
+    pub effective: bool,
+}
+
+/// `cap_capable()`'s rule, without the LSMs: the capability counts in
+/// `target` if `target` is the credentials' own user namespace and the
+/// effective set has it, or if `target` lies below a namespace whose
+/// parent is the credentials' and which their euid created (its creator
+/// holds every capability in it and below).
+pub fn holds_capability<N: UserNs>(creds: &Creds<N>, target: N) -> bool {
+    let mut ns = target;
+    loop {
+        if ns.same(&creds.user_ns) {
+            return creds.effective;
+        }
+        // Not below the credentials' namespace: nothing there is theirs.
+        if ns.level() <= creds.user_ns.level() {
+            return false;
+        }
+        let Some(parent) = ns.parent() else {
+            return false;
+        };
+        if parent.same(&creds.user_ns) && ns.owner() == creds.euid {
+            return true;
+        }
+        ns = parent;
+    }
+}
+
 /// `AF_INET`, `AF_INET6`.
 pub const AF_INET: i32 = 2;
 /// See [`AF_INET`].

@@ -116,3 +116,75 @@ fn open_kinds() {
     // The same path on another filesystem is not guarded.
     assert_eq!(open_kind(0xef53, &sysctl), OpenKind::Other);
 }
+
+/// A user namespace tree for the capability walk: index into `TREE`.
+#[derive(Clone, Copy, Debug)]
+struct Ns(usize);
+
+/// (parent, level, owner euid): 0 is the initial namespace; 1 (created by
+/// uid 1000) and 3 (by uid 0) are its children; 2 (by uid 2000) is 1's.
+const TREE: [(Option<usize>, i32, u32); 4] = [
+    (None, 0, 0),
+    (Some(0), 1, 1000),
+    (Some(1), 2, 2000),
+    (Some(0), 1, 0),
+];
+
+impl UserNs for Ns {
+    fn same(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+    fn level(&self) -> i32 {
+        TREE[self.0].1
+    }
+    fn parent(&self) -> Option<Self> {
+        TREE[self.0].0.map(Ns)
+    }
+    fn owner(&self) -> u32 {
+        TREE[self.0].2
+    }
+}
+
+fn creds(ns: usize, euid: u32, effective: bool) -> Creds<Ns> {
+    Creds {
+        user_ns: Ns(ns),
+        euid,
+        effective,
+    }
+}
+
+#[test]
+fn capability_in_own_namespace_is_the_effective_set() {
+    assert!(holds_capability(&creds(0, 0, true), Ns(0)));
+    assert!(!holds_capability(&creds(0, 0, false), Ns(0)));
+    assert!(holds_capability(&creds(1, 1000, true), Ns(1)));
+    assert!(!holds_capability(&creds(1, 1000, false), Ns(1)));
+}
+
+#[test]
+fn capability_flows_down_not_up() {
+    // Root of the initial namespace holds it in every namespace below.
+    assert!(holds_capability(&creds(0, 0, true), Ns(2)));
+    assert!(holds_capability(&creds(0, 0, true), Ns(3)));
+    // From inside a child, never in its parent or a sibling.
+    assert!(!holds_capability(&creds(1, 1000, true), Ns(0)));
+    assert!(!holds_capability(&creds(1, 1000, true), Ns(3)));
+    assert!(!holds_capability(&creds(2, 2000, true), Ns(1)));
+    // Below its own namespace, with the capability: yes.
+    assert!(holds_capability(&creds(1, 0, true), Ns(2)));
+}
+
+#[test]
+fn creator_of_a_child_namespace_holds_everything_in_it() {
+    // uid 1000 created namespace 1 from the initial one: every capability
+    // there and below, even without it in its own effective set.
+    assert!(holds_capability(&creds(0, 1000, false), Ns(1)));
+    assert!(holds_capability(&creds(0, 1000, false), Ns(2)));
+    // Another uid of the initial namespace, without the capability: no.
+    assert!(!holds_capability(&creds(0, 1001, false), Ns(1)));
+    // uid 2000 created 2 inside 1, not inside the initial namespace.
+    assert!(!holds_capability(&creds(0, 2000, false), Ns(2)));
+    assert!(holds_capability(&creds(1, 2000, false), Ns(2)));
+    // Root's namespace 3 belongs to uid 0 of the initial namespace.
+    assert!(holds_capability(&creds(0, 0, false), Ns(3)));
+}

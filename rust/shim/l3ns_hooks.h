@@ -14,17 +14,6 @@
  */
 #define L3NS_PROBED(fn, type) static_assert(__same_type(&fn, (type)NULL))
 
-struct user_namespace;
-/*
- * Does the current task hold `cap` in `ns`, by its credentials alone
- * (cap_capable()'s walk, no LSM: callable from probe handlers, where
- * security_capable() would re-enter l3ns's own capability probe)?
- */
-bool l3ns_raw_capable(struct user_namespace *ns, int cap);
-
-struct sockaddr;
-/* Sets the IPv4 address of an AF_INET or v4-mapped AF_INET6 sockaddr. */
-void l3ns_sockaddr_set_v4(struct sockaddr *sa, u32 addr);
 
 
 #endif /* L3NS_HOOKS_H */

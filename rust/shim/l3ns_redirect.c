@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "l3ns_redirect.h"
+#include "l3ns_shim.h"
 
 atomic_long_t l3ns_redirect_missed = ATOMIC_LONG_INIT(0);
 atomic_t l3ns_wrap_inflight = ATOMIC_INIT(0);
@@ -93,4 +94,9 @@ int l3ns_redirects_register(const char *what, struct l3ns_redirect *r, int n)
 		r[i].registered = true;
 	}
 	return 0;
+}
+
+u64 l3ns_c_probes_missed(void)
+{
+	return atomic_long_read(&l3ns_redirect_missed);
 }

@@ -26,47 +26,10 @@ enum l3ns_tag_kind {
 /* Set in a socket's tag once userspace closed it (registry::CLOSED). */
 #define L3NS_TAG_CLOSED 0x80000000u
 
-/* What bind() asks for, classified by the shim (host byte order). */
-enum l3ns_bind_kind {
-	L3NS_BIND_V4 = 0,	/* AF_INET, or AF_INET6 v4-mapped: see .v4 */
-	L3NS_BIND_V6_ANY = 1,	/* :: */
-	L3NS_BIND_V6_LOOPBACK = 2,	/* ::1 */
-	L3NS_BIND_V6_OTHER = 3,
-};
-
-struct l3ns_bind_req {
-	u32 kind;		/* enum l3ns_bind_kind */
-	u32 v4;
-	u32 net_inum;		/* netns of the socket */
-	u16 port;		/* the port asked for */
-	u8 l4;			/* enum l3ns_l4: TCP or UDP socket */
-	u8 bound;		/* the socket already has a local port */
-	u8 v6only;		/* AF_INET6 with IPV6_V6ONLY: never sees IPv4 */
-	u8 needs_cap;		/* privileged port, no CAP_NET_BIND_SERVICE */
-};
-
-/* The debugfs files under net_ns/. */
-enum l3ns_file {
-	L3NS_FILE_START = 0,
-	L3NS_FILE_INFO = 1,
-	L3NS_FILE_ADDR = 2,
-	L3NS_FILE_JOIN = 3,
-	L3NS_FILE_CHILDREN = 4,
-	L3NS_FILE_COUNT = 5,
-};
-
 /* Per network namespace state (net_generic), counters updated atomically. */
 struct l3ns_net {
 	u64 pre_routing_packets;
 	u64 local_out_packets;
-};
-
-/* What `info` needs of the reader's task, with no kernel address in it. */
-struct l3ns_task_ns {
-	char nsproxy[24];	/* hashed %p of current->nsproxy */
-	u32 nsproxy_refcnt;
-	u32 net_inum;		/* current->nsproxy->net_ns->ns.inum */
-	u32 net_refcnt;
 };
 
 /* The IPv4 header fields a netfilter hook decides on (host byte order). */
@@ -102,10 +65,6 @@ struct l3ns_pkt {
 
 /* --- implemented in C --------------------------------------------------- */
 
-/* debugfs: creates net_ns/{start,info}; returns 0 or -errno. */
-int l3ns_c_debugfs_create(void *data);
-void l3ns_c_debugfs_remove(void);
-
 /* netfilter PRE_ROUTING + LOCAL_OUT in every netns (pernet). */
 int l3ns_c_pernet_register(void *data);
 void l3ns_c_pernet_unregister(void);
@@ -116,24 +75,13 @@ void l3ns_c_pernet_unregister(void);
  */
 u32 l3ns_c_tag_get(u32 kind, const void *key);
 
-/* The calling task. */
-const void *l3ns_c_current(void);
-int l3ns_c_current_pid(void);
-void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
 /* Counters of the caller's network namespace (never NULL while loaded). */
 struct l3ns_net *l3ns_c_current_net(void);
-bool l3ns_c_capable_net_admin(void);
-
-/* The bind wrappers (inet_bind, inet6_bind). */
-int l3ns_c_sock_probes_register(void *data);
-void l3ns_c_sock_probes_unregister(void);
 
 /* Delivery redirects (raw/ping across namespaces, native IPv6 to members). */
 int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
-/* Is a debugfs inode with this i_private net_ns/start or net_ns/info? */
-bool l3ns_c_debugfs_member_file(const void *i_private);
 
 /* ftrace redirects hiding addresses from ip addr / ifconfig. */
 int l3ns_c_visibility_register(void *data);
@@ -144,15 +92,6 @@ void l3ns_c_visibility_unregister(void);
  */
 u64 l3ns_c_probes_missed(void);
 
-
-/* RTNL, and finding an ifa of the caller's netns under it:
- * returns the prefix length, -ENODEV or -EADDRNOTAVAIL, and in *loopback
- * whether the device is a loopback device. `label` may be NULL (any label
- * of the device); both strings are NUL-terminated.
- */
-void l3ns_c_rtnl_lock(void);
-void l3ns_c_rtnl_unlock(void);
-int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr, bool *loopback);
 
 /* Is a socket of sk's type and protocol bound to addr:port in `net` (the
  * socket's own netns)? RCU read side, any context.
@@ -183,38 +122,14 @@ bool l3ns_c_port_in_use(const void *sk, u16 port);
 
 /* Kills a task that has not run yet (fail-closed inheritance). */
 
-/* True when a rate-limited log line may be printed now. */
-bool l3ns_c_log_ratelimit(void);
-void l3ns_c_synchronize_net(void);
-void l3ns_c_rcu_barrier(void);
-
-/* Module parameters. */
-u32 l3ns_c_param_max_namespaces(void);
-u32 l3ns_c_param_max_tasks(void);
-u32 l3ns_c_param_max_sockets(void);
-u32 l3ns_c_param_max_addrs(void);
 
 /* --- implemented in Rust ------------------------------------------------ */
 
-/* A write to net_ns/<file>: returns len or -errno. */
-ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
-/* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
-ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
 /* A packet at PRE_ROUTING, LOCAL_IN or LOCAL_OUT: an L3NS_NF_* verdict;
  * may set pkt->set_sport.
  */
 unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
 void l3ns_rs_net_exit(void *data, u32 net_inum);
-/* bind(): 0 to let it proceed (with *rewrite, if non-zero, as the IPv4
- * address to bind instead, and *port, if non-zero, as the port), or
- * -EADDRNOTAVAIL / -EADDRINUSE / -ENOBUFS to refuse.
- */
-int l3ns_rs_bind_check(void *data, const void *sk, const struct l3ns_bind_req *req, u32 *rewrite,
-		       u16 *port);
-/* bind() of sk was refused after l3ns_rs_bind_check() reserved a hidden
- * port for it: give the port back.
- */
-void l3ns_rs_bind_undo(void *data, const void *sk);
 /* A native IPv6 packet delivered to a user inet socket: 0 for non-members,
  * else -EPERM (a member has no IPv6).
  */

@@ -9,6 +9,9 @@ long=$(printf '%0300d' 0)
 expect_write_error EINVAL "$long" $D/start
 dmesg | grep -q "l3ns: start: pid [0-9]*: Malformed input refused (EINVAL)" || fail "no dmesg line for EINVAL"
 dmesg | grep -q "l3ns: start: write of 300 bytes refused (EINVAL)" || fail "no dmesg line for oversized write"
+# The same cap on a file read through seq_file.
+expect_write_error EINVAL "$long" $D/info
+dmesg | grep -q "l3ns: info: write of 300 bytes refused (EINVAL)" || fail "no dmesg line for oversized info write"
 expect_write_error EOPNOTSUPP '2\n' $D/start
 assert_eq "still layer 2 after refusals" "layer 2" "$(info_get level)"
 out=$(sh -c "echo 3 > $D/start && l3ns-probe write $D/start '3\n'")

@@ -35,3 +35,9 @@ insmod $KO || fail "reload failed"
 assert_eq "sleeper is no longer a member after reload" "layer 2" "$(sed -n 's/^level: //p' $D/info)"
 kill $sleeper 2>/dev/null
 for i in 1 2 3; do rmmod l3ns && insmod $KO || fail "load/unload cycle $i failed"; done
+# An open control file holds a reference on the module (its file operations'
+# owner): rmmod refuses until it is closed.
+exec 5<$D/info
+rmmod l3ns 2>/dev/null && fail "rmmod succeeded with net_ns/info open"
+exec 5<&-
+rmmod l3ns && insmod $KO || fail "unload after closing net_ns/info failed"
