@@ -48,8 +48,8 @@ mod policy {
 }
 
 use ffi::tags::TagTables;
-use ffi::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
-use kernel_ext::{file_open, inetaddr, sock_events, task_events};
+use ffi::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes};
+use kernel_ext::{file_open, ifaddr_view, inetaddr, sock_events, task_events};
 use registry::State;
 
 module! {
@@ -70,7 +70,7 @@ struct L3ns {
     _hooks: PernetHooks,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _routes: RouteProbes,
-    _visibility: Visibility,
+    _visibility: ifaddr_view::Registration<State>,
     _guard: file_open::Registration<State>,
     _binds: SockProbes,
     _socks: sock_events::Registration<State>,
@@ -93,7 +93,7 @@ impl kernel::Module for L3ns {
         let binds = SockProbes::register(&state)?;
         let addrs = inetaddr::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
-        let visibility = Visibility::register(&state)?;
+        let visibility = ifaddr_view::Registration::register(state.clone())?;
         let guard = file_open::Registration::register(state.clone())?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs = DebugfsTree::register(&state)?;

@@ -14,9 +14,7 @@ pub(crate) mod registration;
 pub(crate) mod steering;
 pub(crate) mod tags;
 
-pub(crate) use registration::{
-    DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
-};
+pub(crate) use registration::{DebugfsTree, PernetHooks, Reaper, RouteProbes, SockProbes};
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
 

@@ -19,9 +19,11 @@ use kernel::types::Opaque;
 ///
 /// # Invariants
 ///
-/// Only ever seen as `&InIfaddr` borrowed for one notifier call (or one
-/// KUnit case), during which the kernel keeps the `in_ifaddr` alive and, if
-/// its `ifa_dev` is set, that `in_device` and its device.
+/// Only ever seen as `&InIfaddr` borrowed for one notifier call, one
+/// [`ifaddr_view`](super::ifaddr_view) listing (RTNL or a dump's RCU read
+/// section held) or one KUnit case, during which the kernel keeps the
+/// `in_ifaddr` alive and, if its `ifa_dev` is set, that `in_device` and its
+/// device.
 #[repr(transparent)]
 pub(crate) struct InIfaddr(Opaque<bindings::in_ifaddr>);
 
@@ -30,7 +32,7 @@ impl InIfaddr {
     ///
     /// `ptr` must point to an `in_ifaddr` valid for the whole lifetime `'a`,
     /// and so must its `ifa_dev` and `ifa_dev->dev` when they are set.
-    unsafe fn from_raw<'a>(ptr: *mut bindings::in_ifaddr) -> &'a Self {
+    pub(super) unsafe fn from_raw<'a>(ptr: *mut bindings::in_ifaddr) -> &'a Self {
         // CAST: `Self` is `repr(transparent)` over `Opaque<in_ifaddr>`.
         // SAFETY: the caller guarantees `ptr` is valid for `'a`.
         unsafe { &*ptr.cast::<Self>() }

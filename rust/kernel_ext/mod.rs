@@ -12,6 +12,7 @@
 
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
+pub(crate) mod ifaddr_view;
 pub(crate) mod inetaddr;
 pub(crate) mod sock_events;
 pub(crate) mod task_events;

@@ -185,10 +185,6 @@ void l3ns_c_route_probes_unregister(void);
 /* Is a debugfs inode with this i_private net_ns/start or net_ns/info? */
 bool l3ns_c_debugfs_member_file(const void *i_private);
 
-/* ftrace redirects hiding addresses from ip addr / ifconfig. */
-int l3ns_c_visibility_register(void *data);
-void l3ns_c_visibility_unregister(void);
-
 /* Checks that did not run: kprobe hits missed (a hit inside another probe
  * handler) and ftrace callbacks refused by the recursion guard.
  */
@@ -299,8 +295,6 @@ u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
  * back to the port asked for).
  */
 u16 l3ns_rs_getname_port(void *data, const void *sk, u16 port);
-/* May the calling task see address addr of netns net_inum? Any context. */
-bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
 
 #endif /* L3NS_SHIM_H */
