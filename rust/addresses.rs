@@ -6,6 +6,7 @@
 //! Lock order: RTNL, then the state mutex.
 
 use crate::caller;
+use crate::kernel_ext::ifaddr_view;
 use crate::kernel_ext::inetaddr::{self, InIfaddr};
 use crate::kernel_ext::rtnl::Rtnl;
 use crate::kernel_ext::task_ns::Nsproxy;
@@ -63,6 +64,17 @@ impl inetaddr::Handler for State {
     fn deleted(&self, ifa: &InIfaddr) {
         if let Some(net) = ifa.net_inum() {
             self.addr_deleted(net, ifa.local());
+        }
+    }
+}
+
+/// `ip addr` and `ifconfig` list only what the caller may see (mechanism
+/// 11); an address on no device is not judged.
+impl ifaddr_view::Handler for State {
+    fn visible(&self, ifa: &InIfaddr) -> bool {
+        match ifa.net_inum() {
+            Some(net) => self.addr_visible(net, ifa.local()),
+            None => true,
         }
     }
 }

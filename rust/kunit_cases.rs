@@ -230,6 +230,25 @@ mod tests {
         Ok(())
     }
 
+    /// kernel_ext::ifaddr_view: the devinet.c copies behind the visibility
+    /// redirects, queried from the kernel side for `init_net`'s loopback
+    /// device (RTNL, device lookup, the address list, the `ifreq` layout):
+    /// they answer as the kernel does, and leave out what they are told to.
+    #[test]
+    fn ifaddr_view_copies() -> Result {
+        let q = crate::kernel_ext::ifaddr_view::kunit_loopback();
+        assert_eq!(q.addr, (0, 0x7f00_0001));
+        assert_eq!(q.mask, (0, 0xff00_0000));
+        assert_eq!(q.hidden, EADDRNOTAVAIL.to_errno());
+        assert_eq!(q.alias, EADDRNOTAVAIL.to_errno());
+        let (all, without_loopback, none) = q.gifconf;
+        assert!(all >= q.entry_size && all % q.entry_size == 0);
+        assert_eq!(without_loopback, all - q.entry_size);
+        assert_eq!(none, 0);
+        assert_eq!(q.entry, (*b"lo\0", 2, 0x7f00_0001));
+        Ok(())
+    }
+
     /// `info` keeps the patch's five lines first, in order and wording.
     #[test]
     fn info_format() -> Result {

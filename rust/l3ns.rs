@@ -54,8 +54,8 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::{PernetHooks, RouteProbes, Visibility};
-use kernel_ext::{debugfs, file_open, inetaddr, sock_events, task_events};
+use ffi::{PernetHooks, RouteProbes};
+use kernel_ext::{debugfs, file_open, ifaddr_view, inetaddr, sock_events, task_events};
 use kernel_ext::{inet_bind, inet_calls as inet};
 use reaper::Reaper;
 use registry::State;
@@ -80,7 +80,7 @@ struct L3ns {
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _calls: inet::Registration<State>,
     _routes: RouteProbes,
-    _visibility: Visibility,
+    _visibility: ifaddr_view::Registration<State>,
     _guard: file_open::Registration<State>,
     _binds: inet_bind::Registration<State>,
     _socks: sock_events::Registration<State>,
@@ -104,7 +104,7 @@ impl kernel::Module for L3ns {
         let addrs = inetaddr::Registration::register(state.clone())?;
         let calls = inet::Registration::register(state.clone())?;
         let routes = RouteProbes::register(&state)?;
-        let visibility = Visibility::register(&state)?;
+        let visibility = ifaddr_view::Registration::register(state.clone())?;
         let guard = file_open::Registration::register(state.clone())?;
         let hooks = PernetHooks::register(&state)?;
         let debugfs =

@@ -35,16 +35,6 @@ unsafe extern "C" fn l3ns_rs_v6_deliver_check(data: *mut c_void, sk: *const c_vo
 
 /// # Safety
 ///
-/// Called by the visibility redirects, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_addr_visible(data: *mut c_void, net: u32, addr: u32) -> bool {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.addr_visible(net, addr)
-}
-
-/// # Safety
-///
 /// Called by the pernet `exit` callback, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {

@@ -14,7 +14,7 @@ pub(crate) mod registration;
 pub(crate) mod steering;
 pub(crate) mod tags;
 
-pub(crate) use registration::{PernetHooks, RouteProbes, Visibility};
+pub(crate) use registration::{PernetHooks, RouteProbes};
 pub(crate) use steering::{BindSock, InPacket};
 pub(crate) use tags::SockId;
 

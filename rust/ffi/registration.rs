@@ -77,8 +77,3 @@ registration!(
     /// Source-address, connect/sendmsg and delivery probes.
     RouteProbes, ROUTE_PROBES, l3ns_c_route_probes_register, l3ns_c_route_probes_unregister
 );
-registration!(
-    /// ftrace redirects hiding addresses from `ip addr` and `ifconfig`;
-    /// unregistration waits for tasks inside the replacements.
-    Visibility, VISIBILITY, l3ns_c_visibility_register, l3ns_c_visibility_unregister
-);

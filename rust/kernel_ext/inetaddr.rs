@@ -20,9 +20,11 @@ use kernel::types::Opaque;
 /// # Invariants
 ///
 /// Only ever seen as `&InIfaddr` borrowed for one notifier call, one walk
-/// of a device's addresses under RTNL ([`super::rtnl`]) or one KUnit case,
-/// during which the kernel keeps the `in_ifaddr` alive and unchanged and,
-/// if its `ifa_dev` is set, that `in_device` and its device.
+/// of a device's addresses under RTNL ([`super::rtnl`]), one
+/// [`ifaddr_view`](super::ifaddr_view) listing (RTNL or a dump's RCU read
+/// section held) or one KUnit case, during which the kernel keeps the
+/// `in_ifaddr` alive and, if its `ifa_dev` is set, that `in_device` and its
+/// device.
 #[repr(transparent)]
 pub(crate) struct InIfaddr(Opaque<bindings::in_ifaddr>);
 

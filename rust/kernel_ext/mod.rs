@@ -14,6 +14,7 @@ pub(crate) mod cred;
 pub(crate) mod debugfs;
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
+pub(crate) mod ifaddr_view;
 pub(crate) mod inet_bind;
 pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;

@@ -83,10 +83,6 @@ int l3ns_c_route_probes_register(void *data);
 void l3ns_c_route_probes_unregister(void);
 
 
-/* ftrace redirects hiding addresses from ip addr / ifconfig. */
-int l3ns_c_visibility_register(void *data);
-void l3ns_c_visibility_unregister(void);
-
 /* Checks that did not run: kprobe hits missed (a hit inside another probe
  * handler) and ftrace callbacks refused by the recursion guard.
  */
@@ -143,8 +139,6 @@ int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u
  * from saddr:sport: the hidden port to quote instead, or 0.
  */
 u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
-/* May the calling task see address addr of netns net_inum? Any context. */
-bool l3ns_rs_addr_visible(void *data, u32 net_inum, u32 addr);
 /* An IPv4 address was deleted from a device of netns net_inum. */
 
 #endif /* L3NS_SHIM_H */
