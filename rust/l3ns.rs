@@ -47,7 +47,7 @@ mod policy {
 }
 
 use ffi::tags::TagTables;
-use ffi::{DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility};
+use ffi::{DebugfsTree, FileGuard, Reaper, RouteProbes, SockProbes, Visibility};
 use kernel_ext::{inetaddr, task_events};
 use registry::State;
 
@@ -66,7 +66,7 @@ module! {
 /// `state` they point to is freed.
 struct L3ns {
     _debugfs: DebugfsTree,
-    _hooks: PernetHooks,
+    _hooks: Pin<KBox<hooks::Hooks>>,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _routes: RouteProbes,
     _visibility: Visibility,
@@ -92,7 +92,7 @@ impl kernel::Module for L3ns {
         let routes = RouteProbes::register(&state)?;
         let visibility = Visibility::register(&state)?;
         let guard = FileGuard::register(&state)?;
-        let hooks = PernetHooks::register(&state)?;
+        let hooks = hooks::Hooks::register(state.clone(), hooks::HOOKS)?;
         let debugfs = DebugfsTree::register(&state)?;
         pr_info!(
             "loaded (max_namespaces={}, max_addrs={}, max_tasks={}, max_sockets={})\n",

@@ -8,6 +8,8 @@
 //! `writer`, in process context only.
 
 use crate::ffi::{self, tags::PortTags, tags::SockTags, tags::TaskTags, Reaper, SockId, TaskId};
+use crate::hooks::NetCounters;
+use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
@@ -42,6 +44,8 @@ pub(crate) struct State {
     pub(crate) rejected: AtomicU64,
     /// Opens for writing the open guard refused to members.
     pub(crate) refused_opens: AtomicU64,
+    /// Where the kernel keeps each network namespace's packet counters.
+    pub(crate) net_counters: NetDataId<NetCounters>,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
@@ -83,6 +87,7 @@ impl State {
             steered: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             refused_opens: AtomicU64::new(0),
+            net_counters: NetDataId::new(),
             writer <- new_mutex!(()),
             reserver <- new_spinlock!(()),
         })

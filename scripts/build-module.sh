@@ -51,7 +51,8 @@ if stale "$OUT/kernel_ext_bindings.rs" "$newest" || stale "$EXTIN" "$newest"; th
 		--enable-function-attribute-detection --no-recursive-allowlist \
 		--allowlist-function 'l3ns_helper_.*' $(cat "$OUT/kernel_ext.args") \
 		$(cat "$OUT/kernel_types.args") --raw-line 'pub use kernel::bindings::*;' \
-		-o "$OUT/kernel_ext_bindings.rs.tmp" -- $cflags -DMODULE) || die "bindgen (kernel_ext) failed"
+		-o "$OUT/kernel_ext_bindings.rs.tmp" -- $cflags -DMODULE '-DKBUILD_MODNAME="l3ns"') ||
+		die "bindgen (kernel_ext) failed"
 	mv "$OUT/kernel_ext_bindings.rs.tmp" "$OUT/kernel_ext_bindings.rs"
 fi
 # Our own header: the C shim's interface.

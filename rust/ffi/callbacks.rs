@@ -262,16 +262,6 @@ unsafe extern "C" fn l3ns_rs_addr_visible(data: *mut c_void, net: u32, addr: u32
 
 /// # Safety
 ///
-/// Called by the pernet `exit` callback, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_net_exit(data: *mut c_void, net_inum: u32) {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    state.net_exit(net_inum);
-}
-
-/// # Safety
-///
 /// Called by the reaper work item, `data` as for [`state`].
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_reap(data: *mut c_void) {

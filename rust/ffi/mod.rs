@@ -15,9 +15,9 @@ pub(crate) mod steering;
 pub(crate) mod tags;
 
 pub(crate) use registration::{
-    DebugfsTree, FileGuard, PernetHooks, Reaper, RouteProbes, SockProbes, Visibility,
+    DebugfsTree, FileGuard, Reaper, RouteProbes, SockProbes, Visibility,
 };
-pub(crate) use steering::{BindSock, InPacket};
+pub(crate) use steering::BindSock;
 pub(crate) use tags::SockId;
 
 /// Raw bindings to the C shim, generated at build time (never committed).
@@ -38,10 +38,10 @@ mod bindings {
 /// The bit the shim's `L3NS_TAG_CLOSED` sets in a closed socket's tag.
 pub(crate) const TAG_CLOSED: u32 = bindings::L3NS_TAG_CLOSED;
 
+use crate::kernel_ext::sock::Rcu;
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::NsTable;
 use crate::policy::ports::{PortTable, Proto};
-use core::sync::atomic::AtomicU64;
 use kernel::error::{code::EINVAL, Error};
 
 // `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
@@ -55,6 +55,10 @@ unsafe impl pin_init::Zeroable for AddrTable {}
 // `PortTable` consists only of atomics; all-zero is the empty table (every hidden port free).
 // SAFETY: the all-zero bit pattern is a valid `PortTable`.
 unsafe impl pin_init::Zeroable for PortTable {}
+
+// `NetCounters` consists only of atomics; all-zero is both counters at 0.
+// SAFETY: the all-zero bit pattern is a valid `NetCounters`.
+unsafe impl pin_init::Zeroable for crate::hooks::NetCounters {}
 
 /// Module parameters (still declared with `module_param` in the C shim;
 /// moving them to `module!`'s `params` is part of the Rust-first rework).
@@ -167,52 +171,16 @@ pub(crate) fn current_task_ns() -> TaskNs {
     }
 }
 
-/// Per network namespace counters (`struct l3ns_net`), updated atomically.
-pub(crate) struct NetCounters<'a> {
-    /// IPv4 packets seen at PRE_ROUTING.
-    pub(crate) pre_routing: &'a AtomicU64,
-    /// IPv4 packets seen at LOCAL_OUT.
-    pub(crate) local_out: &'a AtomicU64,
-}
-
-impl NetCounters<'_> {
-    /// # Safety
-    ///
-    /// `net` must point to a live, 8-byte aligned `struct l3ns_net` that is
-    /// only accessed atomically, for the whole lifetime `'a`.
-    unsafe fn from_raw<'a>(net: *mut bindings::l3ns_net) -> NetCounters<'a> {
-        // SAFETY: per the contract `net` is live and aligned; its `u64`s are only used atomically.
-        unsafe {
-            NetCounters {
-                pre_routing: AtomicU64::from_ptr(core::ptr::addr_of_mut!(
-                    (*net).pre_routing_packets
-                )),
-                local_out: AtomicU64::from_ptr(core::ptr::addr_of_mut!((*net).local_out_packets)),
-            }
-        }
-    }
-}
-
-/// Calls `f` with the counters of the caller's network namespace.
-pub(crate) fn with_current_net<R>(f: impl FnOnce(&NetCounters<'_>) -> R) -> R {
-    // The pernet subsystem is registered while any entry point exists, and the
-    // caller's netns (held through its nsproxy) outlives this call.
-    // SAFETY: so the caller's `struct l3ns_net` is live and aligned during `f`.
-    let counters = unsafe { NetCounters::from_raw(bindings::l3ns_c_current_net()) };
-    f(&counters)
-}
-
 /// The socket a connect/sendmsg probe call is about, with its `struct net`.
 ///
 /// # Invariants
 ///
-/// `sk` and `net` are live for `'a`, the duration of that probe call
+/// `sk` is live for `'a`, the duration of that probe call
 /// (`callbacks::l3ns_rs_connect_check` builds it and lends it out), so the
 /// socket is never looked at after the call: nothing here takes a
 /// free-standing [`tags::SockId`], which could name a freed socket.
 pub(crate) struct ProbedSock<'a> {
     pub(super) sk: *const kernel::ffi::c_void,
-    pub(super) net: *const kernel::ffi::c_void,
     pub(super) _call: core::marker::PhantomData<&'a ()>,
 }
 
@@ -222,17 +190,23 @@ impl ProbedSock<'_> {
         tags::SockId(self.sk as usize)
     }
 
+    /// The socket.
+    fn sock(&self) -> &crate::kernel_ext::sock::Sock {
+        // SAFETY: `sk` is live for this borrow (type invariant).
+        unsafe { crate::kernel_ext::sock::Sock::from_raw(self.sk.cast()) }
+    }
+
     /// Whether a socket of this one's protocol (TCP or UDP) is bound to
     /// `addr:port` (host byte order) in its netns.
     pub(crate) fn listener_exists(&self, addr: u32, port: u16) -> bool {
-        // SAFETY: `sk`, `net` live for this borrow (type invariant); the lookup takes only RCU.
-        unsafe { bindings::l3ns_c_listener_exists(self.net, self.sk, addr, port) }
+        let sk = self.sock();
+        let rcu = kernel::sync::rcu::read_lock();
+        sk.listener_bound(Rcu::held(&rcu), addr, port)
     }
 
     /// Its transport protocol, if TCP or UDP.
     pub(crate) fn proto(&self) -> Option<Proto> {
-        // SAFETY: `sk` is live for this borrow (type invariant).
-        proto_of(unsafe { bindings::l3ns_c_sock_l4(self.sk) })
+        self.sock().l4().map(crate::hooks::proto_of)
     }
 }
 

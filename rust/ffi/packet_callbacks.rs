@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! C-to-Rust trampolines of the packet path: the netfilter hook and the
-//! route, connect/sendmsg, delivery and getsockname probes (mechanisms 9,
-//! 10, 12 and 13 of `Documentation/design.rst`). Same contract as
-//! [`super::callbacks`]: `data` is the `State` of a live registration.
+//! C-to-Rust trampolines of the packet path: the route, connect/sendmsg,
+//! delivery and getsockname probes (mechanisms 9, 10 and 12 of
+//! `Documentation/design.rst`; the netfilter hooks are
+//! `kernel_ext::netfilter`). Same contract as [`super::callbacks`]: `data`
+//! is the `State` of a live registration.
 
 use super::callbacks::state;
-use super::{bindings, proto_of, InPacket, NetCounters, ProbedSock, SockId};
-use crate::hooks;
+use super::{bindings, ProbedSock, SockId};
 use crate::policy::bindrule::Owned;
 use crate::policy::source::{Flow, SourceChoice};
 use core::marker::PhantomData;
@@ -70,13 +70,13 @@ unsafe extern "C" fn l3ns_rs_source(
 
 /// # Safety
 ///
-/// Called by the connect/sendmsg probes: `data` as for [`state`], `net` the
-/// live `struct net` of `sk`, `rewrite` writable.
+/// Called by the connect/sendmsg probes: `data` as for [`state`], `sk` a
+/// live socket, `rewrite` writable.
 #[no_mangle]
 unsafe extern "C" fn l3ns_rs_connect_check(
     data: *mut c_void,
     sk: *const c_void,
-    net: *const c_void,
+    _net: *const c_void,
     net_inum: u32,
     daddr: u32,
     dport: u16,
@@ -84,11 +84,10 @@ unsafe extern "C" fn l3ns_rs_connect_check(
 ) -> i32 {
     // SAFETY: `data` is the registered state; the probe lends us `rewrite` for this call.
     let (state, rewrite) = unsafe { (state(data), &mut *rewrite) };
-    // INVARIANT: `sk` and `net` are live for this call, which the borrow
-    // below does not outlive.
+    // INVARIANT: `sk` is live for this call, which the borrow below does
+    // not outlive (its netns is `sock_net(sk)`, `_net`).
     let sock = ProbedSock {
         sk,
-        net,
         _call: PhantomData,
     };
     from_result(|| {
@@ -141,65 +140,14 @@ unsafe extern "C" fn l3ns_rs_getname_port(data: *mut c_void, sk: *const c_void, 
     state.getname_port(SockId(sk as usize), port)
 }
 
+/// `Skb::routed_broadcast()` for C.
+///
 /// # Safety
 ///
-/// Called by the netfilter hook: `data` as for [`state`], `pkt` points to a
-/// valid, writable `struct l3ns_pkt` (its `ctx`, when not null, is the
-/// running LOCAL_IN call's steering context), `net` to the `struct l3ns_net` of the packet's
-/// network namespace (alive while its hooks are registered).
+/// `skb` is a live `sk_buff`.
+// Temporary: called by rust/shim/l3ns_route.c until it moves.
 #[no_mangle]
-unsafe extern "C" fn l3ns_rs_nf_hook(
-    data: *mut c_void,
-    pkt: *mut bindings::l3ns_pkt,
-    net: *mut bindings::l3ns_net,
-) -> u32 {
+unsafe extern "C" fn l3ns_routed_bcast(skb: *const c_void) -> bool {
     // SAFETY: per the function contract.
-    let (state, raw, counters) = unsafe { (state(data), &mut *pkt, NetCounters::from_raw(net)) };
-    let proto = proto_of(raw.l4);
-    let mut pkt = hooks::Packet {
-        hook: hooks::Hook::from_raw(raw.hook),
-        sk: (!raw.sk.is_null()).then_some(SockId(raw.sk as usize)),
-        net: raw.net_inum,
-        saddr: raw.saddr,
-        daddr: raw.daddr,
-        ports: proto.map(|proto| hooks::Ports {
-            proto,
-            sport: raw.sport,
-            dport: raw.dport,
-            syn: raw.tcp_syn != 0,
-        }),
-        bcast: raw.bcast != 0,
-        input: None,
-    };
-    if !raw.ctx.is_null() {
-        // SAFETY: at LOCAL_IN `ctx` is this hook call's context; `pkt` does not outlive the call.
-        pkt.input = Some(unsafe { InPacket::from_raw(raw.ctx) });
-    }
-    match hooks::nf_hook(state, &mut pkt, &counters) {
-        hooks::Verdict::Accept => bindings::L3NS_NF_ACCEPT,
-        hooks::Verdict::AcceptFromPort(port) => {
-            raw.set_sport = port;
-            bindings::L3NS_NF_ACCEPT
-        }
-        hooks::Verdict::Drop => bindings::L3NS_NF_DROP,
-        hooks::Verdict::Reject => bindings::L3NS_NF_REJECT,
-    }
-}
-
-/// # Safety
-///
-/// Called by the LOCAL_IN hook for an ICMP error, `data` as for [`state`].
-#[no_mangle]
-unsafe extern "C" fn l3ns_rs_icmp_quoted(
-    data: *mut c_void,
-    net: u32,
-    l4: u8,
-    saddr: u32,
-    sport: u16,
-) -> u16 {
-    // SAFETY: per the function contract.
-    let state = unsafe { state(data) };
-    proto_of(l4)
-        .and_then(|proto| state.quoted_hidden_port(net, proto, saddr, sport))
-        .unwrap_or(0)
+    unsafe { crate::kernel_ext::skb::raw_routed_broadcast(skb) }
 }

@@ -73,12 +73,6 @@ registration!(
     DebugfsTree, DEBUGFS, l3ns_c_debugfs_create, l3ns_c_debugfs_remove
 );
 registration!(
-    /// IPv4 netfilter hooks at PRE_ROUTING and LOCAL_OUT in every network
-    /// namespace, present and future (pernet); unregistration runs
-    /// `synchronize_net()`.
-    PernetHooks, PERNET, l3ns_c_pernet_register, l3ns_c_pernet_unregister
-);
-registration!(
     /// Socket probes: creation, clone (accept), free, bind.
     SockProbes, SOCK_PROBES, l3ns_c_sock_probes_register, l3ns_c_sock_probes_unregister
 );

@@ -11,6 +11,10 @@
 //! `kernel::bindings` already has taken from there.
 
 pub(crate) mod inetaddr;
+pub(crate) mod net;
+pub(crate) mod netfilter;
+pub(crate) mod skb;
+pub(crate) mod sock;
 pub(crate) mod task_events;
 
 /// Kernel items `kernel::bindings` lacks, generated at build time from
@@ -25,7 +29,11 @@ pub(crate) mod task_events;
     unreachable_pub,
     unused_imports,
     improper_ctypes,
+    unsafe_op_in_unsafe_fn,
     clippy::all,
+    clippy::cast_lossless,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
     clippy::undocumented_unsafe_blocks
 )]
 mod bindings {

@@ -32,4 +32,10 @@ struct inode;
  */
 bool l3ns_debugfs_member_file(const struct inode *inode);
 
+struct sk_buff;
+/* Routed as broadcast or multicast? (Rust: kernel_ext::skb, exported for
+ * rcv_refuse() in l3ns_route.c until that moves.)
+ */
+bool l3ns_routed_bcast(const struct sk_buff *skb);
+
 #endif /* L3NS_HOOKS_H */

@@ -35,7 +35,6 @@ L3NS_PROBED(security_socket_sendmsg, int (*)(struct socket *, struct msghdr *, i
 L3NS_PROBED(security_sock_rcv_skb, int (*)(struct sock *, struct sk_buff *));
 L3NS_PROBED(inet_getname, int (*)(struct socket *, struct sockaddr *, int));
 L3NS_PROBED(inet6_getname, int (*)(struct socket *, struct sockaddr *, int));
-#include "l3ns_steer.h"
 
 static void *l3ns_route_data;
 
@@ -143,34 +142,6 @@ static bool sockaddr_v4_as(const struct sockaddr *sa, int len, bool unspec_v4, u
 static bool sockaddr_v4(const struct sockaddr *sa, int len, u32 *addr, u16 *port)
 {
 	return sockaddr_v4_as(sa, len, false, addr, port);
-}
-
-u8 l3ns_c_sock_l4(const void *skp)
-{
-	const struct sock *sk = skp;
-
-	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM)
-		return L3NS_L4_TCP;
-	if (sk->sk_protocol == IPPROTO_UDP && sk->sk_type == SOCK_DGRAM)
-		return L3NS_L4_UDP;
-	return L3NS_L4_OTHER;
-}
-
-bool l3ns_c_listener_exists(const void *netp, const void *skp, u32 addr, u16 port)
-{
-	struct net *net = (struct net *)netp;
-	const struct sock *sk = skp;
-	bool found = false;
-
-	rcu_read_lock();
-	if (sk->sk_protocol == IPPROTO_TCP)
-		found = __inet_lookup_listener(net, NULL, 0,
-					       htonl(addr), 0, htonl(addr), port, 0, 0);
-	else if (sk->sk_protocol == IPPROTO_UDP)
-		found = __udp4_lib_lookup(net, htonl(addr), 0, htonl(addr), htons(port), 0, 0,
-					  NULL);
-	rcu_read_unlock();
-	return found;
 }
 
 /* connect()/sendmsg() destination: the refusal, or 0 (the kernel copy of

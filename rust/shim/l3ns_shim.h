@@ -64,12 +64,6 @@ enum l3ns_open_kind {
 	L3NS_OPEN_MODPARAM = 4,	/* /sys/module/<module>/parameters/<name> */
 };
 
-/* Per network namespace state (net_generic), counters updated atomically. */
-struct l3ns_net {
-	u64 pre_routing_packets;
-	u64 local_out_packets;
-};
-
 /* What `info` needs of the reader's task, with no kernel address in it. */
 struct l3ns_task_ns {
 	char nsproxy[24];	/* hashed %p of current->nsproxy */
@@ -78,29 +72,11 @@ struct l3ns_task_ns {
 	u32 net_refcnt;
 };
 
-/* The IPv4 header fields a netfilter hook decides on (host byte order). */
 /* Transport protocols l3ns virtualizes ports for. */
 enum l3ns_l4 {
 	L3NS_L4_OTHER = 0,
 	L3NS_L4_TCP = 1,
 	L3NS_L4_UDP = 2,
-};
-
-struct l3ns_pkt {
-	const void *sk;		/* LOCAL_OUT: the sending full user socket, or NULL */
-	void *ctx;		/* LOCAL_IN: for l3ns_c_in_*(), else NULL */
-	u32 net_inum;
-	u32 saddr;
-	u32 daddr;
-	u16 sport;		/* valid when l4 != L3NS_L4_OTHER */
-	u16 dport;
-	u16 set_sport;		/* out (LOCAL_OUT): rewrite the source port to this */
-	u8 protocol;
-	u8 hook;		/* enum nf_inet_hooks */
-	u8 from_loopback;	/* state->in or state->out is a loopback device */
-	u8 l4;			/* enum l3ns_l4; LOCAL_OUT: only for member sockets */
-	u8 tcp_syn;		/* SYN without ACK */
-	u8 bcast;		/* LOCAL_IN: routed as broadcast or multicast */
 };
 
 /* A route lookup made for a socket (ip_route_output_flow), host order. */
@@ -122,22 +98,11 @@ enum l3ns_source {
 	L3NS_SRC_REFUSE = 2,
 };
 
-/* Verdicts returned by l3ns_rs_nf_hook. */
-#define L3NS_NF_ACCEPT 1u
-#define L3NS_NF_DROP   0u
-/* LOCAL_IN: drop, answering with a TCP RST / ICMP port unreachable. */
-#define L3NS_NF_REJECT 2u
-
 /* --- implemented in C --------------------------------------------------- */
 
 /* debugfs: creates net_ns/{start,info}; returns 0 or -errno. */
 int l3ns_c_debugfs_create(void *data);
 void l3ns_c_debugfs_remove(void);
-
-/* netfilter PRE_ROUTING + LOCAL_OUT in every netns (pernet). */
-int l3ns_c_pernet_register(void *data);
-void l3ns_c_pernet_unregister(void);
-
 
 /* Deferred process-context work (namespace reaping). */
 void l3ns_c_reaper_init(void *data);
@@ -179,8 +144,6 @@ u64 l3ns_c_tag_counter(u32 which);
 const void *l3ns_c_current(void);
 int l3ns_c_current_pid(void);
 void l3ns_c_current_task_ns(struct l3ns_task_ns *out);
-/* Counters of the caller's network namespace (never NULL while loaded). */
-struct l3ns_net *l3ns_c_current_net(void);
 bool l3ns_c_capable_net_admin(void);
 
 /* Socket probes (post_create, sk_clone, sk_free, bind), and the privilege
@@ -216,33 +179,6 @@ void l3ns_c_rtnl_lock(void);
 void l3ns_c_rtnl_unlock(void);
 int l3ns_c_find_ifa(const char *dev, const char *label, u32 addr, bool *loopback);
 
-/* Is a socket of sk's type and protocol bound to addr:port in `net` (the
- * pointer handed to l3ns_rs_connect_check)? RCU read side, any context.
- */
-bool l3ns_c_listener_exists(const void *net, const void *sk, u32 addr, u16 port);
-/* The enum l3ns_l4 of a live socket. */
-u8 l3ns_c_sock_l4(const void *sk);
-
-/* LOCAL_IN steering (pkt->ctx): did early demux already find a socket? */
-bool l3ns_c_in_has_sock(const void *ctx);
-/* What l3ns_c_in_steer() found. */
-enum l3ns_found {
-	L3NS_FOUND_NONE = 0,	/* no socket at all */
-	L3NS_FOUND_OWN = 1,	/* the owner's: assigned to the skb */
-	L3NS_FOUND_FOREIGN = 2,	/* only another namespace's */
-};
-/* Finds the socket of the namespace tagged `owner_tag` (0: the parent) for
- * the packet, on its destination port or on `hidden` (0: none), and
- * assigns it to the skb; returns an enum l3ns_found.
- */
-int l3ns_c_in_steer(void *ctx, u32 owner_tag, u16 hidden);
-/* Broadcast/multicast UDP: delivers a copy with destination port `port`. */
-void l3ns_c_in_copy(void *ctx, u16 port);
-/* Is `port` bound by a socket of sk's protocol in sk's netns? Process
- * context (takes the hash chain's lock).
- */
-bool l3ns_c_port_in_use(const void *sk, u16 port);
-
 /* Kills a task that has not run yet (fail-closed inheritance). */
 
 /* True when a rate-limited log line may be printed now. */
@@ -262,11 +198,6 @@ u32 l3ns_c_param_max_addrs(void);
 ssize_t l3ns_rs_file_write(void *data, u32 file, const u8 *buf, size_t len);
 /* Formats net_ns/<file> for the calling task into buf; bytes or -errno. */
 ssize_t l3ns_rs_file_format(void *data, u32 file, u8 *buf, size_t cap);
-/* A packet at PRE_ROUTING, LOCAL_IN or LOCAL_OUT: an L3NS_NF_* verdict;
- * may set pkt->set_sport.
- */
-unsigned int l3ns_rs_nf_hook(void *data, struct l3ns_pkt *pkt, struct l3ns_net *net);
-void l3ns_rs_net_exit(void *data, u32 net_inum);
 void l3ns_rs_reap(void *data);
 /* security_capable / security_socket_create by the current task: 0 to
  * let it proceed, -EPERM (or -EPROTONOSUPPORT for an IP protocol l3ns does
@@ -317,10 +248,6 @@ int l3ns_rs_deliver_check(void *data, const void *sk, u32 net_inum, u32 saddr, u
 			  bool bcast);
 /* getsockname/getpeername of a member socket: the IPv4 address to show. */
 u32 l3ns_rs_getname_map(void *data, const void *sk, u32 addr);
-/* LOCAL_IN, an ICMP error quoting a packet of protocol l4 (enum l3ns_l4)
- * from saddr:sport: the hidden port to quote instead, or 0.
- */
-u16 l3ns_rs_icmp_quoted(void *data, u32 net_inum, u8 l4, u32 saddr, u16 sport);
 /* getsockname of a member socket: the port to show (a hidden port maps
  * back to the port asked for).
  */
