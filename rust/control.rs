@@ -290,12 +290,15 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
 pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
     let task = caller::namespaces()?;
     let l3 = state.ns_of(caller::task());
-    let (pre, out) = ffi::with_current_net(|c| {
-        (
-            c.pre_routing.load(Ordering::Relaxed),
-            c.local_out.load(Ordering::Relaxed),
-        )
-    });
+    let (pre, out) = state
+        .net_counters
+        .with_current(|c| {
+            (
+                c.pre_routing.load(Ordering::Relaxed),
+                c.local_out.load(Ordering::Relaxed),
+            )
+        })
+        .unwrap_or((0, 0));
     let mut addrs = [Owned {
         addr: 0,
         prefix_len: 0,

@@ -1,107 +1,114 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The per-packet netfilter callback (safe Rust; reached through
-//! `ffi::callbacks`). Nothing here takes a lock.
+//! The netfilter hooks (`Documentation/design.rst`, mechanisms 9, 10 and
+//! 13): `State` is the [`netfilter::Handler`] of IPv4 PRE_ROUTING,
+//! LOCAL_OUT and LOCAL_IN in every network namespace. Safe Rust; nothing
+//! here takes a lock or allocates.
 
-use crate::ffi::{InPacket, NetCounters, SockId};
+use crate::ffi::SockId;
+use crate::kernel_ext::netfilter::{
+    self, priority, Hook, HookOps, HookState, Net, NetDataId, Verdict,
+};
+use crate::kernel_ext::skb::{PortField, Skb};
+use crate::kernel_ext::sock::L4;
+use crate::policy::demux::sender_judged;
 use crate::policy::ports::Proto;
 use crate::registry::State;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 
-/// The netfilter hook a packet is at.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Hook {
-    /// `NF_INET_PRE_ROUTING`: received, before the routing decision.
-    PreRouting,
-    /// `NF_INET_LOCAL_IN`: received for this host, after routing.
-    LocalIn,
-    /// `NF_INET_LOCAL_OUT`: sent by a local socket.
-    LocalOut,
-    /// A hook l3ns does not register.
-    Other,
+/// Per network namespace counters (`info`), updated atomically.
+pub(crate) struct NetCounters {
+    /// IPv4 packets seen at PRE_ROUTING.
+    pub(crate) pre_routing: AtomicU64,
+    /// IPv4 packets seen at LOCAL_OUT.
+    pub(crate) local_out: AtomicU64,
 }
 
-impl Hook {
-    /// From `enum nf_inet_hooks`.
-    pub(crate) fn from_raw(hook: u8) -> Self {
-        match hook {
-            0 => Hook::PreRouting,
-            1 => Hook::LocalIn,
-            3 => Hook::LocalOut,
-            _ => Hook::Other,
-        }
+/// Where the hooks sit.
+pub(crate) const HOOKS: [HookOps; 3] = [
+    HookOps {
+        hook: Hook::PreRouting,
+        priority: priority::MANGLE + 1,
+    },
+    // Before raw and conntrack: a hidden source port is put back to the
+    // public one first, so every table and conntrack see the port that goes
+    // on the wire (and replies match it).
+    HookOps {
+        hook: Hook::LocalOut,
+        priority: priority::RAW - 1,
+    },
+    // Steering: after the filter and security tables (their verdicts come
+    // first), before conntrack confirmation.
+    HookOps {
+        hook: Hook::LocalIn,
+        priority: priority::SECURITY + 1,
+    },
+];
+
+/// The netfilter registration of the module.
+pub(crate) type Hooks = netfilter::Registration<State, 3>;
+
+/// The policy's name for a transport protocol.
+pub(crate) fn proto_of(l4: L4) -> Proto {
+    match l4 {
+        L4::Tcp => Proto::Tcp,
+        L4::Udp => Proto::Udp,
     }
 }
 
-/// The TCP/UDP part of a packet.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Ports {
-    /// TCP or UDP.
-    pub(crate) proto: Proto,
-    /// Source port.
-    pub(crate) sport: u16,
-    /// Destination port.
-    pub(crate) dport: u16,
-    /// TCP SYN without ACK.
-    pub(crate) syn: bool,
-}
+impl netfilter::Handler for State {
+    type NetData = NetCounters;
 
-/// What a hook sees of an IPv4 packet.
-pub(crate) struct Packet<'a> {
-    /// Where the packet is.
-    pub(crate) hook: Hook,
-    /// LOCAL_OUT: the full user socket that sent it.
-    pub(crate) sk: Option<SockId>,
-    /// Inode of the netns the hook runs in.
-    pub(crate) net: u32,
-    /// Source address (host byte order).
-    pub(crate) saddr: u32,
-    /// Destination address (host byte order).
-    pub(crate) daddr: u32,
-    /// Ports (LOCAL_IN; LOCAL_OUT for member sockets), if TCP or UDP.
-    pub(crate) ports: Option<Ports>,
-    /// LOCAL_IN: routed as broadcast or multicast.
-    pub(crate) bcast: bool,
-    /// LOCAL_IN: the steering primitives for this packet.
-    pub(crate) input: Option<InPacket<'a>>,
-}
+    fn net_data_id(&self) -> &NetDataId<NetCounters> {
+        &self.net_counters
+    }
 
-/// A netfilter verdict.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Verdict {
-    /// Let the packet go on.
-    Accept,
-    /// Let it go on with this TCP/UDP source port (a hidden port mapped back).
-    AcceptFromPort(u16),
-    /// Drop it.
-    Drop,
-    /// LOCAL_IN: drop it and answer with a TCP RST / ICMP port unreachable.
-    Reject,
-}
-
-/// Called for every IPv4 packet at PRE_ROUTING, LOCAL_IN and LOCAL_OUT.
-pub(crate) fn nf_hook(state: &State, pkt: &mut Packet<'_>, net: &NetCounters<'_>) -> Verdict {
-    match pkt.hook {
-        Hook::PreRouting => {
-            net.pre_routing.fetch_add(1, Ordering::Relaxed);
-            state.count_rx(pkt.net, pkt.daddr);
-        }
-        Hook::LocalIn => return state.local_in(pkt),
-        Hook::LocalOut => {
-            net.local_out.fetch_add(1, Ordering::Relaxed);
-            // The backstop: a source the sending socket may not use.
-            if let Some(sk) = pkt.sk {
-                // One tag lookup per packet serves both checks.
-                let member = state.sock_slot(sk);
-                if !state.local_out(member, pkt.net, pkt.saddr) {
-                    return Verdict::Drop;
-                }
-                if let Some(port) = member.and_then(|slot| state.source_port(slot, pkt.ports)) {
-                    return Verdict::AcceptFromPort(port);
-                }
+    fn hook(&self, skb: &Skb, state: &HookState, counters: &NetCounters) -> Verdict {
+        match state.hook() {
+            Some(Hook::PreRouting) => {
+                counters.pre_routing.fetch_add(1, Ordering::Relaxed);
+                self.count_rx(state.net().inum(), skb.ipv4().daddr);
+                Verdict::Accept
             }
+            Some(Hook::LocalIn) => self.local_in(skb, state),
+            Some(Hook::LocalOut) => {
+                counters.local_out.fetch_add(1, Ordering::Relaxed);
+                self.local_out_packet(skb, state.net())
+            }
+            None => Verdict::Accept,
         }
-        Hook::Other => {}
     }
-    Verdict::Accept
+
+    fn net_exit(&self, net: &Net) {
+        self.net_exit(net.inum());
+    }
+}
+
+impl State {
+    /// LOCAL_OUT, the backstop: a source the sending socket may not use is
+    /// dropped; a member's packet from a hidden port leaves from the port
+    /// the member asked for.
+    fn local_out_packet(&self, skb: &Skb, net: &Net) -> Verdict {
+        let Some(sk) = skb.sock().and_then(|sk| sk.full()) else {
+            return Verdict::Accept;
+        };
+        if !sender_judged(sk.is_full(), sk.is_kernel()) {
+            return Verdict::Accept;
+        }
+        // One tag lookup per packet serves both checks.
+        let member = self.sock_slot(SockId::of(sk));
+        if !self.local_out(member, net.inum(), skb.ipv4().saddr) {
+            return Verdict::Drop;
+        }
+        let Some(slot) = member else {
+            return Verdict::Accept;
+        };
+        let Some(p) = skb.ports() else {
+            return Verdict::Accept;
+        };
+        match self.source_port(slot, proto_of(p.l4), p.sport) {
+            Some(port) if !skb.set_port(PortField::Source, port) => Verdict::Drop,
+            _ => Verdict::Accept,
+        }
+    }
 }

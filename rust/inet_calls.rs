@@ -3,9 +3,11 @@
 //! The socket calls of `kernel_ext::inet_calls`, answered by the state:
 //! route sources and connect/sendmsg destinations (`traffic.rs`,
 //! mechanisms 9 and 10 of `Documentation/design.rst`), and what
-//! getsockname/getpeername show (`steering.rs`, `traffic.rs`).
+//! getsockname/getpeername show (`steering.rs`, `traffic.rs`), and raw,
+//! ping and IPv6 deliveries (`kernel_ext::delivery`).
 
 use crate::ffi::{ProbedSock, SockId};
+use crate::kernel_ext::delivery;
 use crate::kernel_ext::inet_calls::{Handler, Source};
 use crate::kernel_ext::route_source::{RouteFacts, DEV_ADDRS};
 use crate::kernel_ext::user_sock::UserSock;
@@ -70,5 +72,15 @@ impl Handler for State {
 
     fn shown_port(&self, sk: &UserSock<'_>, port: u16) -> u16 {
         self.getname_port(id(sk), port)
+    }
+}
+
+impl delivery::Handler for State {
+    fn deliver_ipv4(&self, sk: &UserSock<'_>, saddr: u32, daddr: u32, bcast: bool) -> Result {
+        self.deliver_check(id(sk), sk.net_inum(), saddr, daddr, bcast)
+    }
+
+    fn deliver_ipv6(&self, sk: &UserSock<'_>) -> Result {
+        self.v6_deliver_check(id(sk))
     }
 }

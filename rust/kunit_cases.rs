@@ -249,6 +249,29 @@ mod tests {
         Ok(())
     }
 
+    /// kernel_ext::netfilter: one pernet registration at a time (the
+    /// module's is live), ids without data, `struct net` through bindgen.
+    #[test]
+    fn netfilter_abstraction() -> Result {
+        crate::kernel_ext::netfilter::kunit::self_test()
+    }
+
+    /// kernel_ext::skb on real skbs: IPv4/UDP/ICMP header reads, port
+    /// rewrites that keep UDP and ICMP checksums right (RFC 1624), the
+    /// quoted port of an ICMP error.
+    #[test]
+    fn skb_abstraction() -> Result {
+        crate::kernel_ext::skb::kunit::self_test()
+    }
+
+    /// kernel_ext::sock on a real kernel UDP socket: kind, protocol, netns,
+    /// reference counting, and a bind seen by the hash-chain walk and the
+    /// lookup.
+    #[test]
+    fn sock_abstraction() -> Result {
+        crate::kernel_ext::sock::kunit::self_test()
+    }
+
     /// `info` keeps the patch's five lines first, in order and wording.
     #[test]
     fn info_format() -> Result {

@@ -54,8 +54,7 @@ mod policy {
     pub(crate) mod source;
 }
 
-use ffi::{PernetHooks, RouteProbes};
-use kernel_ext::{debugfs, file_open, ifaddr_view, inetaddr, sock_events, task_events};
+use kernel_ext::{debugfs, delivery, file_open, ifaddr_view, inetaddr, sock_events, task_events};
 use kernel_ext::{inet_bind, inet_calls as inet};
 use reaper::Reaper;
 use registry::State;
@@ -76,10 +75,10 @@ module! {
 /// `state` they point to is freed.
 struct L3ns {
     _debugfs: debugfs::Registration<State>,
-    _hooks: PernetHooks,
+    _hooks: Pin<KBox<hooks::Hooks>>,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
     _calls: inet::Registration<State>,
-    _routes: RouteProbes,
+    _deliveries: delivery::Registration<State>,
     _visibility: ifaddr_view::Registration<State>,
     _guard: file_open::Registration<State>,
     _binds: inet_bind::Registration<State>,
@@ -103,10 +102,10 @@ impl kernel::Module for L3ns {
         let binds = inet_bind::Registration::register(state.clone())?;
         let addrs = inetaddr::Registration::register(state.clone())?;
         let calls = inet::Registration::register(state.clone())?;
-        let routes = RouteProbes::register(&state)?;
+        let deliveries = delivery::Registration::register(state.clone())?;
         let visibility = ifaddr_view::Registration::register(state.clone())?;
         let guard = file_open::Registration::register(state.clone())?;
-        let hooks = PernetHooks::register(&state)?;
+        let hooks = hooks::Hooks::register(state.clone(), hooks::HOOKS)?;
         let debugfs =
             debugfs::Registration::register(control::DIR, &control::FILES, state.clone())?;
         pr_info!(
@@ -121,7 +120,7 @@ impl kernel::Module for L3ns {
             _hooks: hooks,
             _addrs: addrs,
             _calls: calls,
-            _routes: routes,
+            _deliveries: deliveries,
             _visibility: visibility,
             _guard: guard,
             _binds: binds,

@@ -9,6 +9,8 @@
 
 use crate::caller;
 use crate::ffi::{SockId, TaskId};
+use crate::hooks::NetCounters;
+use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
 use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
@@ -45,6 +47,8 @@ pub(crate) struct State {
     pub(crate) rejected: AtomicU64,
     /// Opens for writing the open guard refused to members.
     pub(crate) refused_opens: AtomicU64,
+    /// Where the kernel keeps each network namespace's packet counters.
+    pub(crate) net_counters: NetDataId<NetCounters>,
     /// Serializes creating and reaping namespaces.
     #[pin]
     writer: Mutex<()>,
@@ -57,7 +61,7 @@ pub(crate) struct State {
 /// Set in a socket tag once userspace has closed the socket: it no longer
 /// keeps its namespace alive, but (an orphaned TCP connection finishing)
 /// still sends as the namespace's until it is freed or the namespace ends.
-pub(crate) const CLOSED: u32 = crate::ffi::TAG_CLOSED;
+pub(crate) const CLOSED: u32 = 0x8000_0000;
 
 /// The tag a task or socket of slot `index` carries.
 pub(crate) fn tag_of(index: usize) -> Option<u32> {
@@ -86,6 +90,7 @@ impl State {
             steered: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             refused_opens: AtomicU64::new(0),
+            net_counters: NetDataId::new(),
             writer <- new_mutex!(()),
             reserver <- new_spinlock!(()),
         })

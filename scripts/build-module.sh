@@ -1,16 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # build-module.sh KDIR OUT: builds l3ns.ko of this checkout against the
-# kbuild tree KDIR into OUT (Kbuild's MO=): bindgen over
-# rust/shim/l3ns_shim.h with that kernel's own clang flags (output never
-# committed), then Kbuild with the kernel's own compiler. L3NS_CLIPPY=1
+# kbuild tree KDIR into OUT (Kbuild's MO=): bindgen over the kernel headers
+# rust/kernel_ext/*.bindgen name, with that kernel's own clang flags (output
+# never committed), then Kbuild with the kernel's own compiler. L3NS_CLIPPY=1
 # compiles the Rust crate through clippy (the kernel's CLIPPY=1). Runs on a
 # Debian 13 system: the build root (module.sh) or a real host (install.sh).
 set -eu
 KDIR=$1 OUT=$2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 die() { echo "l3ns: error: $*" >&2; exit 1; }
-HDR=$ROOT/rust/shim/l3ns_shim.h
 cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$KDIR/.config")
 mkdir -p "$OUT"
 EXTDIR=$ROOT/rust/kernel_ext
@@ -58,20 +57,9 @@ if stale "$OUT/kernel_ext_bindings.rs" "$newest" || stale "$EXTIN" "$newest"; th
 		--enable-function-attribute-detection --no-recursive-allowlist \
 		--allowlist-function 'l3ns_helper_.*' $(cat "$OUT/kernel_ext.args") \
 		$(cat "$OUT/kernel_types.args") --raw-line 'pub use kernel::bindings::*;' \
-		-o "$OUT/kernel_ext_bindings.rs.tmp" -- $cflags -DMODULE -DKBUILD_MODNAME=\"l3ns\") || die "bindgen (kernel_ext) failed"
+		-o "$OUT/kernel_ext_bindings.rs.tmp" -- $cflags -DMODULE '-DKBUILD_MODNAME="l3ns"') ||
+		die "bindgen (kernel_ext) failed"
 	mv "$OUT/kernel_ext_bindings.rs.tmp" "$OUT/kernel_ext_bindings.rs"
-fi
-# Our own header: the C shim's interface.
-if stale "$OUT/bindings_generated.rs" "$HDR"; then
-	# shellcheck disable=SC2086
-	(cd "$KDIR" && bindgen "$HDR" \
-		--rust-target 1.85 --use-core --with-derive-default \
-		--ctypes-prefix kernel::ffi --no-layout-tests --no-debug '.*' \
-		--enable-function-attribute-detection \
-		--allowlist-function 'l3ns_c_.*' --allowlist-type 'l3ns_.*' \
-		--allowlist-var 'L3NS_.*' \
-		-o "$OUT/bindings_generated.rs.tmp" -- $cflags -DMODULE) || die "bindgen failed"
-	mv "$OUT/bindings_generated.rs.tmp" "$OUT/bindings_generated.rs"
 fi
 # The compiler: the kernel's own gcc, or for a clang-built tree (the debug
 # kernel) the LLVM toolchain kernel.sh recorded.

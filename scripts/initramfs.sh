@@ -46,9 +46,8 @@ list=$OUT/initramfs.list
 	echo "file /guest/hooked-functions $OUT/hooked-functions 0644 0 0"
 } >"$list"
 # shellcheck disable=SC2016
-# C: `.symbol = "f"`; Rust: `symbol: c"f"` or `const SYMBOL: &'static CStr = c"f"`.
+# Rust: `symbol: c"f"` or `const SYMBOL: &'static CStr = c"f"`.
 {
-	sed -n 's/.*\.symbol\(_name\)\{0,1\} = "\([a-z_0-9]*\)".*/\2/p' "$L3NS_ROOT"/rust/shim/*.c
 	grep -rhoiE 'symbol(: |: &.static CStr = )c"[a-z_0-9]+"' "$L3NS_ROOT"/rust --include='*.rs' | sed 's/.*c"\(.*\)"/\1/'
 } 2>/dev/null | sort -u >"$OUT/hooked-functions"
 

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Socket identities, and the tag lookup the C shim still calls (the tag
-//! tables themselves are `crate::tags`).
+//! Socket identities (the tag tables themselves are `crate::tags`).
 
-use super::{bindings, TaskId};
-use crate::tags::{PortTags, SockTags, TaskTags};
-use kernel::ffi::c_void;
+#[cfg(CONFIG_KUNIT)]
+use super::TaskId;
 
 /// Identity of a `struct sock` (its address; never dereferenced in Rust).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,25 +25,6 @@ impl SockId {
     pub(crate) fn key(self) -> usize {
         self.0
     }
-}
-
-// Temporary: called by rust/shim/l3ns_steer.c until it moves.
-/// The tag of `key` in the table `kind` (an `enum l3ns_tag_kind`); 0 for
-/// none. Any context.
-///
-/// # Safety
-///
-/// None beyond the C signature: `key` is only compared, never dereferenced.
-#[no_mangle]
-unsafe extern "C" fn l3ns_c_tag_get(kind: u32, key: *const c_void) -> u32 {
-    let key = key as usize;
-    let tag = match kind {
-        bindings::l3ns_tag_kind_L3NS_TAG_TASK => TaskTags::get(TaskId(key)),
-        bindings::l3ns_tag_kind_L3NS_TAG_SOCK => SockTags::get(SockId(key)),
-        bindings::l3ns_tag_kind_L3NS_TAG_PORT => PortTags::get(SockId(key)),
-        _ => None,
-    };
-    tag.unwrap_or(0)
 }
 
 /// A tag key for tests: any address works, since keys are never dereferenced.

@@ -12,6 +12,7 @@
 
 pub(crate) mod cred;
 pub(crate) mod debugfs;
+pub(crate) mod delivery;
 pub(crate) mod file_open;
 pub(crate) mod ftrace;
 pub(crate) mod ifaddr_view;
@@ -19,12 +20,16 @@ pub(crate) mod inet_bind;
 pub(crate) mod inet_calls;
 pub(crate) mod inetaddr;
 pub(crate) mod module_param;
+pub(crate) mod net;
+pub(crate) mod netfilter;
 pub(crate) mod ptr_maps;
 pub(crate) mod ratelimit;
 pub(crate) mod rcu_slot;
 pub(crate) mod route_source;
 pub(crate) mod rtnl;
+pub(crate) mod skb;
 pub(crate) mod slab;
+pub(crate) mod sock;
 pub(crate) mod sock_events;
 pub(crate) mod sockaddr;
 pub(crate) mod task_events;
