@@ -8,11 +8,12 @@
 //! moves the writer into a new one; `cat net_ns/info` describes the reader's
 //! namespace. See `Documentation/` for the design and the semantics.
 //!
-//! Layout: [`kernel_ext`] (abstractions over the kernel's own types) and
-//! [`ffi`] (the interface to the C shim not yet moved: bindgen output, safe
-//! registration types, C callback trampolines) are the modules
-//! with `unsafe`; [`control`], [`registry`], [`caller`] and [`hooks`] are
-//! safe Rust; `policy` is the `no_std` core shared with the host test crate.
+//! Layout: [`kernel_ext`] (abstractions over the kernel's own types, over
+//! bindgen of the kernel's headers) is the only module with `unsafe`
+//! (besides [`ffi`]'s `Zeroable` claims for the policy tables); the rest --
+//! [`control`], [`registry`], [`caller`], [`hooks`], the `Handler`
+//! implementations -- is safe Rust; `policy` is the `no_std` core shared
+//! with the host test crate.
 
 use kernel::prelude::*;
 use kernel::sync::Arc;

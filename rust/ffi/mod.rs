@@ -56,39 +56,32 @@ pub(crate) fn probes_missed() -> u64 {
     crate::kernel_ext::ftrace::missed()
 }
 
-/// The socket a connect/sendmsg probe call is about, with its `struct net`.
+/// The socket a connect/sendmsg hook call is about.
 ///
 /// # Invariants
 ///
-/// `sk` is live for `'a`, the duration of that probe call
-/// (`callbacks::l3ns_rs_connect_check` builds it and lends it out), so the
-/// socket is never looked at after the call: nothing here takes a
-/// free-standing [`tags::SockId`], which could name a freed socket.
+/// Borrowed for `'a`, the duration of that hook call, so the socket is
+/// never looked at after it: nothing here takes a free-standing
+/// [`tags::SockId`], which could name a freed socket.
 pub(crate) struct ProbedSock<'a> {
-    pub(super) sk: *const kernel::ffi::c_void,
-    pub(super) _call: core::marker::PhantomData<&'a ()>,
+    sk: &'a crate::kernel_ext::sock::Sock,
 }
 
 impl<'a> From<&UserSock<'a>> for ProbedSock<'a> {
     fn from(sk: &UserSock<'a>) -> Self {
-        // INVARIANT: a `UserSock` is live for `'a`, and so is its netns.
-        ProbedSock {
-            sk: sk.as_ptr().cast(),
-            _call: core::marker::PhantomData,
-        }
+        ProbedSock { sk: sk.sock() }
     }
 }
 
 impl ProbedSock<'_> {
     /// Its identity (for the tag tables).
     pub(crate) fn id(&self) -> tags::SockId {
-        tags::SockId(self.sk as usize)
+        tags::SockId::of(self.sk)
     }
 
     /// The socket.
     fn sock(&self) -> &crate::kernel_ext::sock::Sock {
-        // SAFETY: `sk` is live for this borrow (type invariant).
-        unsafe { crate::kernel_ext::sock::Sock::from_raw(self.sk.cast()) }
+        self.sk
     }
 
     /// Whether a socket of this one's protocol (TCP or UDP) is bound to

@@ -10,6 +10,7 @@
 
 use super::bindings;
 use super::cred::UserNamespace;
+use super::sock::Sock;
 use core::marker::PhantomData;
 
 /// `TCP_LISTEN` (include/net/tcp_states.h: an anonymous enum, user ABI
@@ -31,13 +32,13 @@ pub(crate) struct UserSock<'a> {
     _call: PhantomData<&'a ()>,
 }
 
-impl UserSock<'_> {
+impl<'a> UserSock<'a> {
     /// `sk` as a user inet socket, if it is one.
     ///
     /// # Safety
     ///
     /// `sk` is null or a socket live for the returned value's lifetime.
-    pub(crate) unsafe fn of<'a>(sk: *const bindings::sock) -> Option<UserSock<'a>> {
+    pub(crate) unsafe fn of(sk: *const bindings::sock) -> Option<Self> {
         if sk.is_null() {
             return None;
         }
@@ -67,6 +68,12 @@ impl UserSock<'_> {
     /// Its address: an identity for tables, valid until it is freed.
     pub(crate) fn id(&self) -> usize {
         self.sk as usize
+    }
+
+    /// As a [`Sock`] borrowed for as long.
+    pub(crate) fn sock(&self) -> &'a Sock {
+        // SAFETY: live for `'a` (type invariant).
+        unsafe { Sock::from_raw(self.sk) }
     }
 
     /// The raw `struct sock`, for C calls that need it.
