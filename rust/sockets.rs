@@ -7,7 +7,8 @@
 
 use crate::caller;
 use crate::ffi::{errno, BindSock, SockId};
-use crate::kernel_ext::sock_events::{self, SockRef};
+use crate::kernel_ext::sock::Sock;
+use crate::kernel_ext::sock_events;
 use crate::policy::bindrule::{
     bind_reach, is_loopback, member_may_bind, parent_may_bind, shares_port, BindAddr,
 };
@@ -329,20 +330,20 @@ impl sock_events::Handler for State {
         self.socket_create_check(family, kind, protocol)
     }
 
-    fn created(&self, sk: SockRef<'_>) -> Result {
-        self.sock_create(sk.into())
+    fn created(&self, sk: &Sock) -> Result {
+        self.sock_create(SockId::of(sk))
     }
 
-    fn cloned(&self, sk: SockRef<'_>, newsk: SockRef<'_>) {
-        self.sock_clone(sk.into(), newsk.into());
+    fn cloned(&self, sk: &Sock, newsk: &Sock) {
+        self.sock_clone(SockId::of(sk), SockId::of(newsk));
     }
 
-    fn closed(&self, sk: SockRef<'_>) {
-        self.sock_close(sk.into());
+    fn closed(&self, sk: &Sock) {
+        self.sock_close(SockId::of(sk));
     }
 
-    fn freed(&self, sk: SockRef<'_>) {
-        self.sock_free(sk.into());
+    fn freed(&self, sk: &Sock) {
+        self.sock_free(SockId::of(sk));
     }
 
     fn capable(&self, cap: i32) -> Result {

@@ -9,12 +9,6 @@ use super::TaskId;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct SockId(pub(super) usize);
 
-impl From<crate::kernel_ext::sock_events::SockRef<'_>> for SockId {
-    fn from(sk: crate::kernel_ext::sock_events::SockRef<'_>) -> Self {
-        SockId(sk.id())
-    }
-}
-
 impl SockId {
     /// The identity of the socket at `addr`.
     pub(crate) fn from_addr(addr: usize) -> Self {

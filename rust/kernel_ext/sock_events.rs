@@ -14,6 +14,7 @@
 
 use super::bindings;
 use super::ftrace::{self, Call, Hook, Kind};
+use super::sock::Sock;
 use core::marker::PhantomData;
 use kernel::error::Result;
 use kernel::ffi::{c_int, c_uint};
@@ -31,31 +32,15 @@ const _: unsafe extern "C" fn(*const kernel::bindings::sock, *mut kernel::bindin
     bindings::security_sk_clone;
 const _: unsafe extern "C" fn(*mut kernel::bindings::sock) = bindings::security_sk_free;
 
-/// A socket (`struct sock`) live for one hook call.
+/// The socket argument of a hook call, if non-null.
 ///
-/// # Invariants
+/// # Safety
 ///
-/// `sk` is non-null and live for `'a`.
-#[derive(Clone, Copy)]
-pub(crate) struct SockRef<'a> {
-    sk: *const bindings::sock,
-    _call: PhantomData<&'a ()>,
-}
-
-impl SockRef<'_> {
-    /// Wraps argument `sk` of a hook call, if non-null.
-    fn of_call(sk: *const bindings::sock) -> Option<Self> {
-        // INVARIANT: the hooked functions hold the socket for the call.
-        (!sk.is_null()).then_some(SockRef {
-            sk,
-            _call: PhantomData,
-        })
-    }
-
-    /// Its address: an identity for tables, valid until it is freed.
-    pub(crate) fn id(&self) -> usize {
-        self.sk as usize
-    }
+/// `sk` is null or an argument of the running hooked call that the call
+/// keeps alive for `'a` (the hooked functions hold their sockets).
+unsafe fn sock_arg<'a>(sk: *const bindings::sock) -> Option<&'a Sock> {
+    // SAFETY: non-null, live for `'a` (function contract).
+    (!sk.is_null()).then(|| unsafe { Sock::from_raw(sk) })
 }
 
 /// What a [`Registration`] is told. Each runs in the event's context with
@@ -66,14 +51,14 @@ pub(crate) trait Handler: Send + Sync + 'static {
     fn socket_create(&self, family: i32, kind: i32, protocol: i32) -> Result;
     /// The current task created user socket `sk`: an error fails socket(2)
     /// (the socket is released).
-    fn created(&self, sk: SockRef<'_>) -> Result;
+    fn created(&self, sk: &Sock) -> Result;
     /// `newsk` was cloned from `sk` (an accepted connection).
-    fn cloned(&self, sk: SockRef<'_>, newsk: SockRef<'_>);
+    fn cloned(&self, sk: &Sock, newsk: &Sock);
     /// Userspace closed its last reference to `sk`; it may live on (an
     /// orphaned TCP connection).
-    fn closed(&self, sk: SockRef<'_>);
+    fn closed(&self, sk: &Sock);
     /// `sk` is being freed.
-    fn freed(&self, sk: SockRef<'_>);
+    fn freed(&self, sk: &Sock);
     /// The current task's use of capability `cap` is being checked
     /// (`security_capable()`, any task): an error refuses it. Must not
     /// itself check capabilities.
@@ -127,7 +112,8 @@ hook!(
         }
         // SAFETY: argument 0 is the new, live `struct socket` (checked non-null).
         let sk = unsafe { (*sock).sk };
-        if let Some(sk) = SockRef::of_call(sk.cast()) {
+        // SAFETY: the socket's `sk`, live for the call.
+        if let Some(sk) = unsafe { sock_arg(sk.cast()) } {
             if let Err(e) = h.created(sk) {
                 call.refuse(e);
             }
@@ -139,10 +125,9 @@ hook!(
     /// `security_sk_clone(sk, newsk)`.
     CloneHook, symbol: c"security_sk_clone", Kind::Observe,
     |h, call| {
-        if let (Some(sk), Some(newsk)) = (
-            SockRef::of_call(call.ptr_arg(0)),
-            SockRef::of_call(call.ptr_arg(1)),
-        ) {
+        // SAFETY: the listener and the new socket, both live for the call.
+        let (sk, newsk) = unsafe { (sock_arg(call.ptr_arg(0)), sock_arg(call.ptr_arg(1))) };
+        if let (Some(sk), Some(newsk)) = (sk, newsk) {
             h.cloned(sk, newsk);
         }
     }
@@ -152,7 +137,8 @@ hook!(
     /// `security_sk_free(sk)`.
     FreeHook, symbol: c"security_sk_free", Kind::Observe,
     |h, call| {
-        if let Some(sk) = SockRef::of_call(call.ptr_arg(0)) {
+        // SAFETY: the socket being freed, live for the call.
+        if let Some(sk) = unsafe { sock_arg(call.ptr_arg(0)) } {
             h.freed(sk);
         }
     }
@@ -172,7 +158,8 @@ hook!(
         // SAFETY: `sock_close()` is only the release of socket files, whose inode is in a
         // `socket_alloc`, live for the call.
         let sk = unsafe { (*alloc).socket.sk };
-        if let Some(sk) = SockRef::of_call(sk.cast()) {
+        // SAFETY: the socket's `sk`, live for the call.
+        if let Some(sk) = unsafe { sock_arg(sk.cast()) } {
             h.closed(sk);
         }
     }
