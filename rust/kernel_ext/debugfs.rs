@@ -7,7 +7,7 @@
 //! (0400, 0600, 0200), so it cannot make a file anyone may write (0666) or
 //! read (0644, 0444); this wraps `debugfs_create_file_full()` with vtables
 //! built here. Each file's `i_private` is its static [`File`] (so an inode
-//! can be recognised with no lookup, [`File::is_inode`]) and its `aux` the
+//! can be recognised with no lookup, [`File::is_private`]) and its `aux` the
 //! handler. debugfs's proxy operations make every call wait for removal:
 //! `debugfs_remove()` in [`Registration`]'s `Drop` returns once no handler
 //! runs, and no call starts after it.
@@ -77,6 +77,7 @@ impl<F> File<F> {
     /// # Safety
     ///
     /// `inode` must point to a live inode.
+    #[cfg(CONFIG_KUNIT)]
     pub(crate) unsafe fn is_inode(&'static self, inode: *const bindings::inode) -> bool {
         // `i_private` is set when the inode is created and never changed.
         // SAFETY: the caller passes a live inode.

@@ -55,6 +55,10 @@ unsafe fn protocol(skb: *const bindings::sk_buff) -> u32 {
 
 /// Where a refused queueing goes: the packet is dropped as by a socket
 /// filter (the caller frees it).
+///
+/// # Safety
+///
+/// None: it reads neither argument (`unsafe` only for the C type).
 unsafe extern "C" fn rcv_refused(
     _sk: *mut bindings::sock,
     _skb: *mut bindings::sk_buff,

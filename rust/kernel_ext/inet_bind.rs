@@ -121,10 +121,12 @@ unsafe fn bind_call<T: Handler>(
     // SAFETY: set by the `Registration<T>` (function contract), which waits until no task
     // holds a `WrapperCall` before it releases the handler.
     let h = unsafe { HANDLER.load(Ordering::Acquire).cast::<T>().as_ref() };
-    // SAFETY: `sock` is the call's live socket, and so is its `sk`.
-    let sk = (!sock.is_null())
-        .then(|| unsafe { UserSock::of((*sock).sk.cast()) })
-        .flatten();
+    let sk = if sock.is_null() {
+        None
+    } else {
+        // SAFETY: `sock` is the call's live socket, and so is its `sk`.
+        unsafe { UserSock::of((*sock).sk.cast()) }
+    };
     let mut rewrote_port = false;
     if let (Some(h), Some(sk)) = (h, sk) {
         // SAFETY: `uaddr` is the kernel copy of the caller's `len`-byte address, ours until
