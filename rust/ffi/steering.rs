@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Sockets borrowed as `kernel_ext::sock` handles: the socket being bound (mechanism 13 of `Documentation/design.rst`), and
+//! Sockets borrowed as `kernel_ext::sock` handles: the socket being bound
+//! (mechanism 13 of `Documentation/design.rst`), and
 //! socket identities for the tag tables.
 
 use super::tags::SockId;

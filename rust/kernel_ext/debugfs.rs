@@ -115,8 +115,8 @@ pub(crate) struct Registration<T: Handler> {
     handler: *const T,
 }
 
-// SAFETY: `dir` is a dentry debugfs lets any thread remove; `handler` is an
-// `Arc<T>` with `T: Send + Sync`.
+// `dir` is a dentry debugfs lets any thread remove.
+// SAFETY: nothing in it is tied to a thread; `handler` is an `Arc<T>`, `T: Send + Sync`.
 unsafe impl<T: Handler> Send for Registration<T> {}
 // SAFETY: `&Registration` gives access to nothing.
 unsafe impl<T: Handler> Sync for Registration<T> {}

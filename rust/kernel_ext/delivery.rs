@@ -92,8 +92,8 @@ impl<T: Handler> Hook<T> for QueueHook<T> {
             .is_err()
         {
             let stub: QueueFn = rcv_refused;
-            // SAFETY: `stub` has the queueing function's exact type (checked above) and runs
-            // in any context; the hook is `Kind::Redirect`.
+            // The hook is `Kind::Redirect`; the stub runs in any context.
+            // SAFETY: `stub` has the queueing function's exact type (checked above).
             unsafe { call.redirect(stub as usize) };
         }
     }

@@ -35,8 +35,8 @@ pub(crate) struct OpenFile<'a> {
 
 impl<'a> OpenFile<'a> {
     fn dentry(&self) -> *const bindings::dentry {
-        // SAFETY: `file` is live for the call (type invariant); `f_path` is the union's
-        // active member once the file is set up.
+        // `f_path` is the union's active member once the file is set up.
+        // SAFETY: `file` is live for the call (type invariant).
         unsafe { (*self.file).__bindgen_anon_1.f_path.dentry }
     }
 

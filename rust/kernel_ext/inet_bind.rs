@@ -118,8 +118,8 @@ unsafe fn bind_call<T: Handler>(
     orig: BindFn,
 ) -> c_int {
     let _inside = WrapperCall::enter();
-    // SAFETY: set by the `Registration<T>` (function contract), which waits until no task
-    // holds a `WrapperCall` before it releases the handler.
+    // The `Registration<T>` waits until no task holds a `WrapperCall` before it releases it.
+    // SAFETY: set by the `Registration<T>` (function contract), alive while we are inside.
     let h = unsafe { HANDLER.load(Ordering::Acquire).cast::<T>().as_ref() };
     let sk = if sock.is_null() {
         None
@@ -129,8 +129,8 @@ unsafe fn bind_call<T: Handler>(
     };
     let mut rewrote_port = false;
     if let (Some(h), Some(sk)) = (h, sk) {
-        // SAFETY: `uaddr` is the kernel copy of the caller's `len`-byte address, ours until
-        // the original reads it.
+        // `uaddr` is the kernel copy of the caller's address, ours until the original reads it.
+        // SAFETY: `uaddr` points to `len` bytes we may read and write (see above).
         if let Some(mut sa) = unsafe { SockAddr::new(uaddr.cast(), len) } {
             if let Some((target, port)) = target(&sk, &sa) {
                 match h.bind(&BindCall { sk, target, port }) {
@@ -194,8 +194,8 @@ impl<T: Handler> Hook<T> for BindHook<T> {
     fn call(_h: &T, call: &mut Call<'_>) {
         if !call.is_from_this_module() {
             let wrapper: BindFn = bind_wrap::<T>;
-            // SAFETY: `wrapper` has `inet_bind()`'s exact type (checked above) and runs where
-            // it does; the hook is `Kind::Redirect`.
+            // The hook is `Kind::Redirect`; the wrapper runs where `inet_bind()` does.
+            // SAFETY: `wrapper` has `inet_bind()`'s exact type (checked above).
             unsafe { call.redirect(wrapper as usize) };
         }
     }
@@ -211,8 +211,8 @@ impl<T: Handler> Hook<T> for Bind6Hook<T> {
     fn call(_h: &T, call: &mut Call<'_>) {
         if !call.is_from_this_module() {
             let wrapper: BindFn = bind6_wrap::<T>;
-            // SAFETY: `wrapper` has `inet6_bind()`'s exact type (checked above) and runs where
-            // it does; the hook is `Kind::Redirect`.
+            // The hook is `Kind::Redirect`; the wrapper runs where `inet6_bind()` does.
+            // SAFETY: `wrapper` has `inet6_bind()`'s exact type (checked above).
             unsafe { call.redirect(wrapper as usize) };
         }
     }

@@ -126,8 +126,8 @@ hook!(
     |h, call| {
         // CAST: `addrlen` is an `int` in the low half of its register.
         let len = call.arg(2) as c_int;
-        // SAFETY: the arguments of `security_socket_connect()`: the socket and the kernel
-        // copy of the address (`move_addr_to_kernel()`), live for the call.
+        // The arguments: the socket and the kernel copy of the address (`move_addr_to_kernel()`).
+        // SAFETY: both are `security_socket_connect()`'s, live and writable for the call.
         let r = unsafe { dest_check(h, call.ptr_arg(0), call.ptr_arg(1), len, false) };
         if let Err(e) = r {
             call.refuse(e);
@@ -146,8 +146,8 @@ hook!(
         if sock.is_null() || msg.is_null() {
             return;
         }
-        // SAFETY: the socket and message of the call, live for it; `msg_name` is the
-        // kernel copy of the address (`sendmsg_copy_msghdr()`) or null.
+        // `msg_name` is the kernel copy of the address (`sendmsg_copy_msghdr()`) or null.
+        // SAFETY: the socket and message of the call (checked non-null), live for it.
         let (sk, name, len) = unsafe { ((*sock).sk, (*msg).msg_name, (*msg).msg_namelen) };
         // SAFETY: `sk` is the socket's own, live.
         let Some(user) = (unsafe { UserSock::of(sk.cast()) }) else {
@@ -155,7 +155,8 @@ hook!(
         };
         let stream = user.kind() == bindings::sock_type_SOCK_STREAM;
         // SAFETY: as above.
-        let native_v6 = unsafe { SockAddr::new(name.cast(), len) }.is_some_and(|a| a.is_native_ipv6());
+        let addr = unsafe { SockAddr::new(name.cast(), len) };
+        let native_v6 = addr.is_some_and(|a| a.is_native_ipv6());
         if stream && !native_v6 {
             return;
         }
@@ -220,8 +221,8 @@ unsafe fn getname_call<T: Handler>(
     if handler.is_null() || sock.is_null() {
         return len;
     }
-    // SAFETY: set by the `Registration<T>` (function contract), which waits for
-    // `WrapperCall`s before releasing it.
+    // The `Registration<T>` waits for `WrapperCall`s before releasing it.
+    // SAFETY: set by the `Registration<T>` (function contract), alive while we are inside.
     let h = unsafe { &*handler };
     // SAFETY: `sock` is the call's live socket, and so is its `sk`.
     let Some(sk) = (unsafe { UserSock::of((*sock).sk.cast()) }) else {
@@ -283,8 +284,8 @@ hook!(
     |_h, call| {
         if !call.is_from_this_module() {
             let wrapper: GetnameFn = getname_wrap::<T>;
-            // SAFETY: `wrapper` has `inet_getname()`'s exact type (checked above) and may
-            // run where it does; the hook is `Kind::Redirect`.
+            // The hook is `Kind::Redirect`; the wrapper runs where `inet_getname()` does.
+            // SAFETY: `wrapper` has `inet_getname()`'s exact type (checked above).
             unsafe { call.redirect(wrapper as usize) };
         }
     }
@@ -296,8 +297,8 @@ hook!(
     |_h, call| {
         if !call.is_from_this_module() {
             let wrapper: GetnameFn = getname6_wrap::<T>;
-            // SAFETY: `wrapper` has `inet6_getname()`'s exact type (checked above) and may
-            // run where it does; the hook is `Kind::Redirect`.
+            // The hook is `Kind::Redirect`; the wrapper runs where `inet6_getname()` does.
+            // SAFETY: `wrapper` has `inet6_getname()`'s exact type (checked above).
             unsafe { call.redirect(wrapper as usize) };
         }
     }

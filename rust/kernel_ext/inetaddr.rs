@@ -126,9 +126,8 @@ impl<T: Handler + 'static> Registration<T> {
     }
 }
 
-// SAFETY: the notifier block is only touched by the chain (under its own
-// lock) and by `register`/`drop`; `T: Send + Sync`, so a registration may be
-// dropped on any thread.
+// The notifier block is only touched by the chain (under its lock) and `register`/`drop`.
+// SAFETY: so nothing is tied to a thread, and `T: Send + Sync`: it may drop on any thread.
 unsafe impl<T: Handler + 'static> Send for Registration<T> {}
 
 // SAFETY: `&Registration` gives access to nothing but the `Sync` handler.

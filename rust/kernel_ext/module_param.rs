@@ -40,8 +40,7 @@ impl UintParam {
 #[repr(transparent)]
 pub(crate) struct KernelParam(bindings::kernel_param);
 
-// SAFETY: only the kernel reads it (under `kernel_param_lock()`); nothing
-// writes it after the build.
+// SAFETY: only the kernel reads it (under `kernel_param_lock()`); nothing writes it.
 unsafe impl Sync for KernelParam {}
 
 impl KernelParam {

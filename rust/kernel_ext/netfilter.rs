@@ -171,8 +171,8 @@ pub(crate) struct NetDataId<D> {
     _data: PhantomData<D>,
 }
 
-// SAFETY: `id` is written by the kernel once, at registration, and read
-// after `live` (acquire) says so; `D` is shared only as `&D`.
+// `id` is written by the kernel once, at registration, and read after `live` (acquire).
+// SAFETY: so shared access is race-free, and `D` is shared only as `&D` (`D: Sync`).
 unsafe impl<D: Sync> Sync for NetDataId<D> {}
 // SAFETY: as above; nothing in it is tied to a thread.
 unsafe impl<D: Send> Send for NetDataId<D> {}
@@ -247,8 +247,8 @@ pub(crate) struct Registration<T: Handler, const N: usize> {
     _pin: PhantomPinned,
 }
 
-// SAFETY: `ops` is only touched by the kernel under its pernet lock and by
-// `register`/`drop`; the handler is `Send + Sync`.
+// `ops` is only touched by the kernel under its pernet lock and by `register`/`drop`.
+// SAFETY: so nothing is tied to a thread; the handler is `Send + Sync`.
 unsafe impl<T: Handler, const N: usize> Send for Registration<T, N> {}
 // SAFETY: `&Registration` gives access to nothing but the `Sync` handler.
 unsafe impl<T: Handler, const N: usize> Sync for Registration<T, N> {}
@@ -339,8 +339,8 @@ impl<T: Handler, const N: usize> Adapter<T, N> {
     ///
     /// Called by a pernet callback of the live `Registration<T, N>`.
     unsafe fn registration<'a>() -> &'a Registration<T, N> {
-        // SAFETY: only that registration's ops have these callbacks, and `LIVE`
-        // points to it from before `register_pernet_subsys()` to after its removal.
+        // Only that registration's ops have these callbacks.
+        // SAFETY: `LIVE` points to it from before `register_pernet_subsys()` to its removal.
         unsafe { &*LIVE.load(Ordering::Acquire).cast::<Registration<T, N>>() }
     }
 

@@ -36,8 +36,8 @@ pub(crate) struct RateLimit {
     burst: c_int,
 }
 
-// SAFETY: the kernel serialises users of a `ratelimit_state` with its own
-// raw spinlock and atomics; `phase` publishes its initialisation.
+// `phase` publishes the state's initialisation.
+// SAFETY: the kernel serialises users of a `ratelimit_state` (its raw spinlock, atomics).
 unsafe impl Sync for RateLimit {}
 
 impl RateLimit {

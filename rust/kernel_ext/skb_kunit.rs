@@ -46,9 +46,9 @@ mod test {
     /// A linear skb of `len` zero bytes, its network header at the start.
     pub(super) fn alloc(len: usize) -> Result<SkbCopy> {
         let n = u32::try_from(len).map_err(|_| ENOMEM)?;
+        let (gfp, node) = (bindings::GFP_KERNEL, bindings::NUMA_NO_NODE);
         // SAFETY: process context (KUnit).
-        let skb =
-            unsafe { bindings::__alloc_skb(n, bindings::GFP_KERNEL, 0, bindings::NUMA_NO_NODE) };
+        let skb = unsafe { bindings::__alloc_skb(n, gfp, 0, node) };
         let skb = core::ptr::NonNull::new(skb).ok_or(ENOMEM)?;
         // SAFETY: a new skb with room for `len` bytes; `headers` is its active member.
         unsafe {

@@ -56,8 +56,8 @@ pub(crate) struct KmemCache<T> {
     _type: PhantomData<T>,
 }
 
-// SAFETY: the slab allocator may be used, and a cache destroyed, from any
-// thread; values only enter through `alloc`, so `T: Send` covers them.
+// Values only enter through `alloc`, so `T: Send` covers them.
+// SAFETY: the slab allocator may be used, and a cache destroyed, from any thread.
 unsafe impl<T: Send> Send for KmemCache<T> {}
 // SAFETY: as above; `&KmemCache` only allocates, which is thread-safe.
 unsafe impl<T: Send> Sync for KmemCache<T> {}

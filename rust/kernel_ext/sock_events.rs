@@ -155,8 +155,8 @@ hook!(
         // SOCKET_I(): a socket inode is the `vfs_inode` of a `socket_alloc`.
         let off = core::mem::offset_of!(bindings::socket_alloc, vfs_inode);
         let alloc = inode.cast::<u8>().wrapping_sub(off).cast::<bindings::socket_alloc>();
-        // SAFETY: `sock_close()` is only the release of socket files, whose inode is in a
-        // `socket_alloc`, live for the call.
+        // `sock_close()` is only the release of socket files, whose inode is in a `socket_alloc`.
+        // SAFETY: so `alloc` is that `socket_alloc`, live for the call.
         let sk = unsafe { (*alloc).socket.sk };
         // SAFETY: the socket's `sk`, live for the call.
         if let Some(sk) = unsafe { sock_arg(sk.cast()) } {

@@ -106,8 +106,7 @@ pub(crate) struct Registration<T: Handler + 'static> {
     data: *const T,
 }
 
-// SAFETY: the raw pointers are the tracepoints (static kernel objects) and
-// an `Arc<T>` with `T: Send + Sync`.
+// SAFETY: the pointers are static tracepoints and an `Arc<T>` with `T: Send + Sync`.
 unsafe impl<T: Handler + 'static> Send for Registration<T> {}
 // SAFETY: `&Registration` gives access to nothing.
 unsafe impl<T: Handler + 'static> Sync for Registration<T> {}

@@ -42,10 +42,10 @@ impl<'a> UserSock<'a> {
         if sk.is_null() {
             return None;
         }
-        // SAFETY: `sk` is live (function contract); `skc_state` and `skc_family` are plain
-        // fields of every socket, full or not.
-        let (state, family) =
-            unsafe { ((*sk).__sk_common.skc_state, (*sk).__sk_common.skc_family) };
+        // `skc_state` and `skc_family` are plain fields of every socket, full or not.
+        // SAFETY: `sk` is live (function contract).
+        let common = unsafe { &(*sk).__sk_common };
+        let (state, family) = (common.skc_state, common.skc_family);
         if (1u32 << (state & 31)) & FULLSOCK_EXCLUDED != 0 {
             return None;
         }

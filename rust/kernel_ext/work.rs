@@ -46,8 +46,7 @@ pub(crate) struct Worker<T: Handler> {
     _pin: PhantomPinned,
 }
 
-// SAFETY: the `work_struct` is used by the workqueue from any thread; the
-// handler is `Send + Sync`.
+// SAFETY: the workqueue uses the `work_struct` from any thread; the handler is `Send + Sync`.
 unsafe impl<T: Handler> Send for Worker<T> {}
 // SAFETY: `&Worker` only queues (thread-safe) or lends `&T`, `T: Sync`.
 unsafe impl<T: Handler> Sync for Worker<T> {}
