@@ -2,9 +2,11 @@
 
 //! The control files under `/sys/kernel/debug/net_ns/` and what they do
 //! (`start` and `info` as in patch 11/12; `addr`, `join`, `children`), in
-//! safe Rust: the tree is a [`debugfs::Registration`] served by [`State`].
+//! safe Rust: the tree is a [`debugfs::Registration`] served by [`Arming`]
+//! (its [`State`], and the hooks a `start` arms).
 //! File format: `Documentation/debugfs.rst`.
 
+use crate::arming::Arming;
 use crate::caller;
 use crate::ffi::{self, errno};
 use crate::kernel_ext::debugfs;
@@ -72,16 +74,16 @@ pub(crate) static FILES: [&debugfs::File<ControlFile>; 5] =
 /// The directory the files are in, at the debugfs root.
 pub(crate) const DIR: &kernel::str::CStr = c"net_ns";
 
-impl debugfs::Handler for State {
+impl debugfs::Handler for Arming {
     type File = ControlFile;
     type OwnerModule = crate::LocalModule;
 
     fn write(&self, file: ControlFile, input: &[u8]) -> Result<usize> {
         match file {
             ControlFile::Start => start_write(self, input),
-            ControlFile::Info => info_write(self, input),
-            ControlFile::Addr => addr_write(self, input),
-            ControlFile::Join => join_write(self, input),
+            ControlFile::Info => info_write(&self.state, input),
+            ControlFile::Addr => addr_write(&self.state, input),
+            ControlFile::Join => join_write(&self.state, input),
             ControlFile::Children => Err(EINVAL),
         }
     }
@@ -89,14 +91,16 @@ impl debugfs::Handler for State {
     fn show(&self, file: ControlFile, out: &mut [u8]) -> Result<usize> {
         match file {
             ControlFile::Info => info_format(self, out),
-            ControlFile::Children => children_format(self, out),
+            ControlFile::Children => children_format(&self.state, out),
             ControlFile::Start | ControlFile::Addr | ControlFile::Join => Err(EINVAL),
         }
     }
 }
 
-/// `echo 2|3 > start`. Returns the number of bytes consumed.
-pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
+/// `echo 2|3 > start`, arming the hooks for the first namespace. Returns
+/// the number of bytes consumed.
+pub(crate) fn start_write(arming: &Arming, input: &[u8]) -> Result<usize> {
+    let state = &*arming.state;
     let pid = caller::pid();
     let level = parse_start(input).map_err(|e| bad_input("start", e))?;
     let task = caller::task();
@@ -119,7 +123,8 @@ pub(crate) fn start_write(state: &State, input: &[u8]) -> Result<usize> {
         }
         StartLevel::Layer3 => {
             let parent = caller::namespaces()?.net_inum;
-            let ns = state.create(task, parent).inspect_err(|e| {
+            let made = arming.armed(|state| state.create(task, parent));
+            let ns = made.inspect_err(|e| {
                 if caller::log_ratelimit() {
                     pr_info!(
                         "start: pid {}: cannot create L3 namespace ({})\n",
@@ -180,6 +185,10 @@ pub(crate) struct InfoView<'a> {
     pub(crate) refused_opens: u64,
     /// Module-wide: the tag table's reserve and refusals (mechanism 18).
     pub(crate) tags: TagCounters,
+    /// Whether the hooks are armed (mechanism 19).
+    pub(crate) hooks_armed: bool,
+    /// Times the hooks were armed since load.
+    pub(crate) arms: u64,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -283,11 +292,15 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "tag_reserve_used: {}", v.tags.reserve_used)?;
     writeln!(out, "tag_alloc_failures: {}", v.tags.alloc_failures)?;
     writeln!(out, "tag_limit_refusals: {}", v.tags.limit_refusals)?;
+    let hooks = if v.hooks_armed { "armed" } else { "idle" };
+    writeln!(out, "hooks: {}", hooks)?;
+    writeln!(out, "hooks_armed: {}", v.arms)?;
     Ok(())
 }
 
 /// `cat info`: describes the reader's namespace.
-pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
+pub(crate) fn info_format(arming: &Arming, buf: &mut [u8]) -> Result<usize> {
+    let state = &*arming.state;
     let task = caller::namespaces()?;
     let l3 = state.ns_of(caller::task());
     let (pre, out) = state
@@ -348,6 +361,8 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         probe_misses: ffi::probes_missed(),
         refused_opens: state.refused_opens.load(Ordering::Relaxed),
         tags: TagTables::counters(),
+        hooks_armed: arming.is_armed(),
+        arms: arming.arms(),
     };
     format_info(&view, buf)
 }

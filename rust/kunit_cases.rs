@@ -250,7 +250,8 @@ mod tests {
     }
 
     /// kernel_ext::netfilter: one pernet registration at a time (the
-    /// module's is live), ids without data, `struct net` through bindgen.
+    /// module's hooks are not armed during KUnit), data while registered
+    /// only, `struct net` through bindgen.
     #[test]
     fn netfilter_abstraction() -> Result {
         crate::kernel_ext::netfilter::kunit::self_test()
@@ -309,6 +310,8 @@ mod tests {
                 limit_refusals: 4,
             },
             refused_opens: 3,
+            hooks_armed: true,
+            arms: 2,
         };
         let Ok(n) = format_info(&v, &mut buf) else {
             return Err(EINVAL);
@@ -318,7 +321,7 @@ mod tests {
         let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
         assert!(buf[..n].windows(ports.len()).any(|w| w == ports));
         assert!(buf[..n].ends_with(
-            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\n"
+            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\nhooks: armed\nhooks_armed: 2\n"
         ));
         let v2 = InfoView { l3: None, ..v };
         let Ok(n) = format_info(&v2, &mut buf) else {

@@ -19,6 +19,7 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 mod addresses;
+mod arming;
 mod binds;
 mod caller;
 mod control;
@@ -55,8 +56,8 @@ mod policy {
     pub(crate) mod source;
 }
 
-use kernel_ext::{debugfs, delivery, file_open, ifaddr_view, inetaddr, sock_events, task_events};
-use kernel_ext::{inet_bind, inet_calls as inet};
+use arming::{Arming, Disarm};
+use kernel_ext::{debugfs, inetaddr};
 use reaper::Reaper;
 use registry::State;
 use tags::TagTables;
@@ -71,20 +72,13 @@ module! {
 
 /// The loaded module.
 ///
-/// Fields drop in declaration order: every entry point (debugfs files,
-/// netfilter hooks, tracepoint probes, the reaper work) is gone before the
-/// `state` they point to is freed.
+/// Fields drop in declaration order: every entry point (debugfs files, the
+/// armed hooks and probes, the address notifier, the reaper work) is gone
+/// before the `state` they point to is freed.
 struct L3ns {
-    _debugfs: debugfs::Registration<State>,
-    _hooks: Pin<KBox<hooks::Hooks>>,
+    _debugfs: debugfs::Registration<Arming>,
+    _disarm: Disarm,
     _addrs: Pin<KBox<inetaddr::Registration<State>>>,
-    _calls: inet::Registration<State>,
-    _deliveries: delivery::Registration<State>,
-    _visibility: ifaddr_view::Registration<State>,
-    _guard: file_open::Registration<State>,
-    _binds: inet_bind::Registration<State>,
-    _socks: sock_events::Registration<State>,
-    _probes: task_events::Registration<State>,
     _reaper: Reaper,
     _tags: TagTables,
     state: Arc<State>,
@@ -97,18 +91,15 @@ impl kernel::Module for L3ns {
             GFP_KERNEL,
         )?;
         let tags = TagTables::init()?;
-        let reaper = Reaper::register(&state)?;
-        let probes = task_events::Registration::register(state.clone())?;
-        let socks = sock_events::Registration::register(state.clone())?;
-        let binds = inet_bind::Registration::register(state.clone())?;
+        let arming = Arc::pin_init(Arming::new(state.clone()), GFP_KERNEL)?;
+        let reaper = Reaper::register(&arming)?;
         let addrs = inetaddr::Registration::register(state.clone())?;
-        let calls = inet::Registration::register(state.clone())?;
-        let deliveries = delivery::Registration::register(state.clone())?;
-        let visibility = ifaddr_view::Registration::register(state.clone())?;
-        let guard = file_open::Registration::register(state.clone())?;
-        let hooks = hooks::Hooks::register(state.clone(), hooks::HOOKS)?;
-        let debugfs =
-            debugfs::Registration::register(control::DIR, &control::FILES, state.clone())?;
+        // Hooks and probes exist only while a namespace does (mechanism
+        // 19); arming them once here fails the load on a kernel that
+        // cannot take them.
+        arming.check()?;
+        let disarm = Disarm(arming.clone());
+        let debugfs = debugfs::Registration::register(control::DIR, &control::FILES, arming)?;
         pr_info!(
             "loaded (max_namespaces={}, max_addrs={}, max_tasks={}, max_sockets={})\n",
             state.table.limit(),
@@ -118,15 +109,8 @@ impl kernel::Module for L3ns {
         );
         Ok(L3ns {
             _debugfs: debugfs,
-            _hooks: hooks,
+            _disarm: disarm,
             _addrs: addrs,
-            _calls: calls,
-            _deliveries: deliveries,
-            _visibility: visibility,
-            _guard: guard,
-            _binds: binds,
-            _socks: socks,
-            _probes: probes,
             _reaper: reaper,
             _tags: tags,
             state,

@@ -251,6 +251,14 @@ impl State {
         self.task_exit(task);
     }
 
+    /// Whether no L3 namespace is left once ended ones are reaped (the
+    /// hooks may be disarmed, mechanism 19).
+    pub(crate) fn is_idle(&self) -> bool {
+        let (_guard, w) = self.lock();
+        self.reap_locked(&w);
+        !self.table.any_live()
+    }
+
     /// Reaps ended namespaces (the work item queued when one ends).
     pub(crate) fn reap(&self) {
         let (_guard, w) = self.lock();
@@ -291,6 +299,9 @@ impl State {
             self.purge_tags(ns.index);
         });
         self.forget_net_addrs(&w, net_inum);
+        // The last namespace may have gone: the reaper disarms (never here,
+        // under `pernet_ops_rwsem`).
+        Reaper::kick();
     }
 }
 

@@ -6,8 +6,9 @@ use super::{bindings, Handler, HookState, Net, NetDataId, Registration, Skb, Ver
 use kernel::error::{code::EBUSY, Result};
 use kernel::prelude::*;
 use kernel::sync::Arc;
-/// KUnit (run once the module is loaded, its own registration live): an
-/// unregistered id has no data, a second registration is refused, and a
+/// KUnit (the module's own hooks are not armed: no namespace exists): an
+/// unregistered id has no data, a registered one has, a second
+/// registration is refused, the data goes with the registration, and a
 /// namespace's inode number is read through bindgen's `struct net`.
 pub(crate) fn self_test() -> Result {
     use kernel::error::code::EINVAL;
@@ -27,10 +28,16 @@ pub(crate) fn self_test() -> Result {
     if idle.0.with_current(|_| ()).is_some() {
         return Err(EINVAL);
     }
-    match Registration::register(idle.clone(), []) {
+    let first = Registration::register(idle.clone(), [])?;
+    if idle.0.with_current(|_| ()).is_none() {
+        return Err(EINVAL);
+    }
+    let other = Arc::new(Idle(NetDataId::new()), GFP_KERNEL)?;
+    match Registration::register(other, []) {
         Err(e) if e == EBUSY => {}
         _ => return Err(EINVAL),
     }
+    drop(first);
     // SAFETY: `init_net` is always alive.
     let (net, inum) = unsafe {
         let p = &raw const bindings::init_net;
