@@ -13,9 +13,10 @@ set -u
 OUT=$L3NS_ROOT/build/bench
 mkdir -p "$OUT"
 t0=$(date +%s)
-"$L3NS_ROOT/scripts/initramfs.sh" stock >/dev/null || die "initramfs for the stock kernel failed"
+L3NS_INITRD=$("$L3NS_ROOT/scripts/initramfs.sh" stock) || die "initramfs for the stock kernel failed"
+export L3NS_INITRD
 # Only the progress lines and anything alarming reach the terminal.
-show() { grep --line-buffered -E '^l3ns bench:|^l3ns-guest: (up|done)|Kernel panic|BUG: |Oops|WARNING: '; }
+show() { grep --line-buffered -E '^l3ns bench|^l3ns-guest: (up|done)|^l3ns: |Kernel panic|BUG: |Oops|WARNING: '; }
 if [ "${1:-}" = quick ]; then
 	L3NS_ICOUNT=1 L3NS_LOG=bench-quick L3NS_APPEND="l3ns_clock=icount l3ns_quick=1" \
 		"$L3NS_ROOT/scripts/run.sh" bench stock >/dev/null 2>&1

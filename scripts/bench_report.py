@@ -127,17 +127,61 @@ def fmt_table(rows, scale, icount_log):
         last = r["workload"]
         cfg = f"{r['config'][0]} {r['label']}"
         if r["median"] is None:
-            out.append(f"{r['workload']:<11} {cfg:<30} {r['na'][:48]}")
+            out.append(f"{r['workload']:<11} {cfg:<30} {r['na'][:60]}")
             continue
         spread = f"{r['min']}-{r['max']}"
         wall = "-" if r["wall_median"] is None else f"{r['wall_median']:.0f}"
         out.append(f"{r['workload']:<11} {cfg:<30} {r['median']:>9.0f} {spread:>19}"
                    f" {r['vs_a']:>7} {r['vs_c']:>7} {wall:>10}")
-    out += ["", "scaling and memory (l3ns loaded; times in guest ms under icount):"]
+    out += ["", "scaling and memory (l3ns loaded; times in guest ms, i.e. 10^6 instructions"
+            " under icount; memory from /proc/meminfo and net_ns/info memory_bytes):"]
     for s in scale:
         if "module_args" not in s:
             out.append("  " + s["text"])
+    out += derived(scale)
     return "\n".join(out) + "\n"
+
+
+def derived(scale):
+    """Per-address and per-namespace figures from the scaling lines."""
+    out = []
+
+    def num(s, k):
+        try:
+            return float(s[k])
+        except (KeyError, ValueError):
+            return None
+
+    host = next((s for s in scale if s.get("step") == "host_addrs" and not s["na"]), None)
+    if host and num(host, "count"):
+        c = num(host, "count")
+        out.append(f"  per host address (kernel, not l3ns): {num(host, 'slab_kb') * 1024 / c:.0f} B slab,"
+                   f" {num(host, 'ms') * 1000 / c:.1f} us to add")
+    own = next((s for s in scale if s.get("step") == "owned_addrs" and not s["na"]), None)
+    per_addr_us = None
+    if own and num(own, "count"):
+        c = num(own, "count")
+        per_addr_us = (num(own, "create_ms") or 0) * 1000 / c
+        mb = num(own, "memory_bytes")
+        out.append(f"  per owned address (one namespace taking {c:.0f}): {num(own, 'slab_kb') * 1024 / c:.0f} B slab"
+                   + (f", {mb / c:.0f} B memory_bytes" if mb is not None else "")
+                   + f", {per_addr_us:.0f} us to take")
+    for s in scale:
+        if s.get("step") != "hold" or s["na"] or not num(s, "held"):
+            continue
+        h, owned = num(s, "held"), num(s, "owned") or 0
+        rel = next((r for r in scale if r.get("step") == "release" and r.get("n") == s["n"]), {})
+        mb = num(s, "memory_bytes")
+        line = (f"  N={s['n']}: {h:.0f} held namespaces, {owned:.0f} owned addresses: created in"
+                f" {num(s, 'create_ms'):.0f} ms ({num(s, 'create_ms') * 1000 / h:.0f} us each")
+        if per_addr_us is not None:
+            line += f"; {(num(s, 'create_ms') * 1000 - owned * per_addr_us) / h:.0f} us without the address takes"
+        line += f"), released in {rel.get('release_ms', '?')} ms;"
+        line += f" slab {num(s, 'slab_kb') * 1024 / h:.0f} B per namespace (with its addresses and listener)"
+        if mb is not None:
+            line += f", memory_bytes {mb / h:.0f} B per namespace"
+        out.append(line)
+    return out
 
 
 def plot(rows, scale, path):
@@ -186,13 +230,17 @@ def plot(rows, scale, path):
     if holds:
         ns = [int(s["n"]) for s in holds]
         ax[2].plot(ns, [float(s["create_ms"]) * 1000 / int(s["held"]) for s in holds], marker="o",
-                   label="create, us/namespace")
+                   label="create (incl. taking its addresses)")
         ax[2].plot(ns, [float(rel[s["n"]]["release_ms"]) * 1000 / int(s["held"]) if s["n"] in rel else 0
-                        for s in holds], marker="o", label="release, us/namespace")
-        ax[2].plot(ns, [int(s["slab_kb"]) * 1024 / int(s["held"]) / 1000 for s in holds], marker="s",
-                   label="slab, kB/namespace (incl. addresses)")
+                        for s in holds], marker="o", label="release")
         ax[2].set_xscale("log", base=2)
-        ax[2].legend(fontsize=7)
+        ax[2].set_ylabel("guest us per namespace")
+        ax[2].legend(fontsize=7, loc="upper left")
+        mem = ax[2].twinx()
+        mem.plot(ns, [int(s["slab_kb"]) * 1024 / int(s["held"]) for s in holds], marker="s", color="g",
+                 label="slab delta, bytes (incl. addresses, listener)")
+        mem.set_ylabel("bytes per namespace")
+        mem.legend(fontsize=7, loc="upper right")
     ax[2].set_xlabel("L3 namespaces alive (N)")
     ax[2].set_title("creating, releasing, memory")
     fig.tight_layout()

@@ -18,7 +18,8 @@ stock) IMAGE=$("$L3NS_ROOT/scripts/stock.sh" image) MEM=1024 ;;
 debug) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image debug) MEM=2048 ;;	# KASAN shadow
 *) die "usage: run.sh demo|test|bench [test|stock|debug]" ;;
 esac
-INITRD=$("$L3NS_ROOT/scripts/initramfs.sh" "$which")
+# L3NS_INITRD: an initramfs already built for $which (make bench's two boots).
+INITRD=${L3NS_INITRD:-$("$L3NS_ROOT/scripts/initramfs.sh" "$which")}
 tty=0
 [ "$mode" = demo ] && [ -t 0 ] && [ -t 1 ] && tty=1
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).

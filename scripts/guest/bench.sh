@@ -98,12 +98,16 @@ run_cfg() { # CFG ROUND
 	sh -c "$SSH exec $SEX l3ns-probe bsrv $SADDR $PORT" >/tmp/srv.out 2>&1 </dev/null &
 	srv=$!
 	if ! wait_for grep -q ready /tmp/srv.out; then
-		na $1 $2 "(server: $(head -1 /tmp/srv.out))"
+		case $(cat /tmp/srv.out) in
+		*"No space left"*) na $1 $2 "(module limit: the server's namespace: ENOSPC)" ;;
+		*) na $1 $2 "(server: $(head -1 /tmp/srv.out))" ;;
+		esac
 		kill_wait $srv
 		return
 	fi
 	for w in $WORKLOADS; do
 		v=$(sh -c "$CSH exec $CEX l3ns-probe bcli $w $CADDR $SADDR $PORT $(ops $w)" 2>&1 | tr '\n' ' ')
+		case $v in *"No space left"*) v="n/a (module limit: the client's namespace: ENOSPC)" ;; esac
 		echo "L3NS-BENCH $1 $w $2 $v"
 	done
 	kill $srv; wait $srv 2>/dev/null
@@ -150,13 +154,16 @@ hold_start() { # HOLDERS TOTAL: hold in the background (its stdin a FIFO held by
 	grep -q ready /tmp/hold.out
 }
 hold_stop() { exec 8>&-; wait $hold; }
-m0=$(mem)
-if hold_start 1 $k; then
-	m1=$(mem); hold_stop
-	echo "L3NS-SCALE step=owned_addrs count=$k $(memdelta "$m0" "$m1")"
-else
+for k in $k $((MAXADDRS_DOC - 2)); do
+	m0=$(mem)
+	if hold_start 1 $k; then
+		m1=$(mem); hold_stop
+		echo "L3NS-SCALE step=owned_addrs count=$k create_ms=$(sed -n 's/.* ready in \([0-9]*\) ms/\1/p' /tmp/hold.out)" \
+			"$(memdelta "$m0" "$m1")"
+		break
+	fi
 	echo "L3NS-SCALE step=owned_addrs count=$k n/a $(head -1 /tmp/hold.out)"; hold_stop
-fi
+done
 for n in $SCALE; do
 	h=$((n - 2)) owned=$((HOSTADDRS < MAXADDRS ? HOSTADDRS : MAXADDRS))
 	owned=$((owned - 2)); [ $h = 0 ] && owned=0
@@ -176,7 +183,7 @@ for n in $SCALE; do
 	done
 	owned=$o
 	if [ $h -gt 0 ] && ! grep -q ready /tmp/hold.out; then
-		why=$(head -1 /tmp/hold.out)
+		why=$(head -1 /tmp/hold.out | sed 's/^hold: n\/a at //')
 		echo "L3NS-SCALE step=hold n=$n n/a ($why)"
 		r=1; while [ $r -le $SROUNDS ]; do na h$n $r "(module limit: $why)"; r=$((r + 1)); done
 		continue
@@ -185,8 +192,8 @@ for n in $SCALE; do
 	if [ $h -gt 0 ]; then
 		# From 10.0.0.1: unbound, the parent's connect to a child's /32
 		# on a dummy fails today (EINVAL; the FIB's source is the child's).
-		ask=$(l3ns-probe ask $h 10.64.0.1 $PORT_H 10.0.0.1 2>&1 | sed -n "1p;\$p" | tr "\n" " ")
-		unb=$(l3ns-probe ask $h 10.64.0.1 $PORT_H 2>&1 | sed -n "1p;\$p" | tr "\n" " ")
+		ask=$(l3ns-probe ask $h 10.64.0.1 $PORT_H 10.0.0.1 2>&1 | sed -n "1p;\$p" | uniq | tr "\n" " ")
+		unb=$(l3ns-probe ask $h 10.64.0.1 $PORT_H 2>&1 | sed -n "1p;\$p" | uniq | tr "\n" " ")
 		echo "L3NS-SCALE step=hold n=$n held=$h owned=$owned" \
 			"create_ms=$(sed -n 's/.* ready in \([0-9]*\) ms/\1/p' /tmp/hold.out) $(memdelta "$m0" "$m1") ask=\"$ask\" ask_unbound=\"$unb\""
 	fi
