@@ -33,6 +33,7 @@ MAIN = list(LABELS)
 def parse(path):
     """Per (config, workload): list of values (int) or n/a reasons; scale lines."""
     cells, scale = {}, []
+    drops = []
     if not path or path == "-" or not os.path.exists(path):
         return cells, scale
     with open(path, errors="replace") as f:
@@ -44,6 +45,9 @@ def parse(path):
                 v = v.strip()
                 cells.setdefault((cfg, w), []).append(int(v) if v.isdigit() else v or "missing")
                 continue
+            if line.startswith("L3NS-DROPS "):
+                drops.append(line[len("L3NS-DROPS "):])
+                continue
             m = re.match(r"^L3NS-SCALE (.*)$", line)
             if m:
                 d = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', m.group(1)))
@@ -51,6 +55,7 @@ def parse(path):
                 d["na"] = " n/a " in (line + " ")
                 d["text"] = m.group(1)
                 scale.append(d)
+    scale.append({"step": "drops", "lines": drops, "na": False, "text": ""})
     return cells, scale
 
 
@@ -136,10 +141,21 @@ def fmt_table(rows, scale, icount_log):
     out += ["", "scaling and memory (l3ns loaded; times in guest ms, i.e. 10^6 instructions"
             " under icount; memory from /proc/meminfo and net_ns/info memory_bytes):"]
     for s in scale:
-        if "module_args" not in s:
+        if "module_args" not in s and s.get("step") != "drops":
             out.append("  " + s["text"])
     out += derived(scale)
     return "\n".join(out) + "\n"
+
+
+def fmt_drops(icount, wall):
+    out = []
+    for name, (_, scale) in (("icount", icount), ("wall", wall)):
+        for s in scale:
+            for d in s.get("lines", []):
+                out.append(f"  {name}: {d}")
+    if out:
+        out.insert(0, "udp_oneway losses (cfg workload round: received of sent):")
+    return "\n".join(out) + ("\n" if out else "")
 
 
 def derived(scale):
@@ -274,7 +290,7 @@ def main(argv):
     out = args[2]
     os.makedirs(out, exist_ok=True)
     rows = build(icount, wall)
-    text = fmt_table(rows, icount[1], args[0])
+    text = fmt_table(rows, icount[1], args[0]) + fmt_drops(icount, wall)
     sys.stdout.write(text)
     with open(os.path.join(out, "table.txt"), "w") as f:
         f.write(text)

@@ -87,6 +87,8 @@ cfg() { # CFG: sets SSH SEX SADDR CSH CEX CADDR
 	g) SEX="l3ns-probe netns /proc/$SG/ns/net" CEX="l3ns-probe netns /proc/$CG/ns/net" SADDR=10.3.0.3 CADDR=10.3.0.2 ;;
 	esac
 }
+# Packets dropped at the backlog queue since boot (/proc/net/softnet_stat).
+softnet_drops() { t=0; for x in $(cut -d' ' -f2 /proc/net/softnet_stat); do t=$((t + 0x$x)); done; echo $t; }
 na() { # CFG ROUND REASON: a row for every workload
 	for w in $WORKLOADS; do echo "L3NS-BENCH $1 $w $2 n/a $3"; done
 }
@@ -106,8 +108,12 @@ run_cfg() { # CFG ROUND
 		return
 	fi
 	for w in $WORKLOADS; do
-		v=$(sh -c "$CSH exec $CEX l3ns-probe bcli $w $CADDR $SADDR $PORT $(ops $w)" 2>&1 | tr '\n' ' ')
-		case $v in *"No space left"*) v="n/a (module limit: the client's namespace: ENOSPC)" ;; esac
+		v=$(sh -c "$CSH exec $CEX l3ns-probe bcli $w $CADDR $SADDR $PORT $(ops $w)" 2>/tmp/cli.err)
+		case $(cat /tmp/cli.err) in
+		*"No space left"*) v="n/a (module limit: the client's namespace: ENOSPC)" ;;
+		*"datagrams received"*) echo "L3NS-DROPS $1 $w $2 $(cat /tmp/cli.err) (softnet drops so far: $(softnet_drops))" ;;
+		?*) v="$v $(head -1 /tmp/cli.err)" ;;
+		esac
 		echo "L3NS-BENCH $1 $w $2 $v"
 	done
 	kill $srv; wait $srv 2>/dev/null
@@ -135,6 +141,10 @@ memdelta() { # BEFORE AFTER: slab_kb= sunreclaim_kb= vmalloc_kb= memory_bytes=
 	echo "slab_kb=$(($5 - $1)) sunreclaim_kb=$(($6 - $2)) vmalloc_kb=$(($7 - $3))" \
 		"memory_bytes=$([ "$4" = - ] || [ "$8" = - ] && echo - || echo $(($8 - $4)))"
 }
+if [ "$clock" = wall ]; then	# the scaling series is measured in instructions only
+	progress "done in $(echo "$(cut -d' ' -f1 /proc/uptime) $t_start" | awk '{printf "%d", $1 - $2}') s"
+	exit 0
+fi
 load || echo "l3ns bench: loading l3ns failed"
 progress "scaling: $HOSTADDRS addresses on $NDEV dummy devices"
 m0=$(mem)
@@ -180,6 +190,7 @@ for n in $SCALE; do
 		m0=$(mem)
 		{ [ $h = 0 ] || hold_start $h $o; } && break
 		hold_stop
+		grep -q ': start ' /tmp/hold.out && break	# fewer addresses will not help
 	done
 	owned=$o
 	if [ $h -gt 0 ] && ! grep -q ready /tmp/hold.out; then
