@@ -256,7 +256,7 @@ def plot(rows, scale, path):
         mem.plot(ns, [int(s["slab_kb"]) * 1024 / int(s["held"]) for s in holds], marker="s", color="g",
                  label="slab delta, bytes (incl. addresses, listener)")
         mem.set_ylabel("bytes per namespace")
-        mem.legend(fontsize=7, loc="upper right")
+        mem.legend(fontsize=7, loc="center right")
     ax[2].set_xlabel("L3 namespaces alive (N)")
     ax[2].set_title("creating, releasing, memory")
     fig.tight_layout()

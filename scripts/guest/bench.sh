@@ -111,7 +111,7 @@ run_cfg() { # CFG ROUND
 		v=$(sh -c "$CSH exec $CEX l3ns-probe bcli $w $CADDR $SADDR $PORT $(ops $w)" 2>/tmp/cli.err)
 		case $(cat /tmp/cli.err) in
 		*"No space left"*) v="n/a (module limit: the client's namespace: ENOSPC)" ;;
-		*"datagrams received"*) echo "L3NS-DROPS $1 $w $2 $(cat /tmp/cli.err) (softnet drops so far: $(softnet_drops))" ;;
+		*"datagrams received"*) echo "L3NS-DROPS $1 $w $2 $(tr '\n' ' ' </tmp/cli.err)(softnet drops so far: $(softnet_drops))" ;;
 		?*) v="$v $(head -1 /tmp/cli.err)" ;;
 		esac
 		echo "L3NS-BENCH $1 $w $2 $v"

@@ -44,6 +44,9 @@ struct rtattr *nl_attr(struct nlbuf *b, struct nlmsghdr *h, int type, const void
 void nl_end(struct nlbuf *b, struct rtattr *a);
 /* Sends B, reads every answer: 0 or the first -errno; empties B. */
 int nl_send(int fd, struct nlbuf *b);
+/* Fills dev[ip - first] with the ifindex of each IPv4 address in
+ * [first, first + n) (host byte order), from one RTM_GETADDR dump: 0 or -1. */
+int addr_devs(unsigned int first, unsigned int n, unsigned int *dev);
 /* CLOCK_MONOTONIC in ns (in `make bench`'s icount guest: instructions). */
 long long mono_ns(void);
 

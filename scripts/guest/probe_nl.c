@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -120,6 +122,47 @@ int nl_send(int fd, struct nlbuf *b)
 		}
 	}
 	return err;
+}
+
+/* ifindex of each address in [first, first + n), from one RTM_GETADDR dump. */
+int addr_devs(unsigned int first, unsigned int n, unsigned int *dev)
+{
+	static char rx[1 << 16];
+	struct { struct nlmsghdr h; struct ifaddrmsg a; } req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETADDR,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.a = { .ifa_family = AF_INET },
+	};
+	int fd = nl_open();
+
+	if (fd < 0 || send(fd, &req, sizeof(req), 0) < 0)
+		return -1;
+	for (;;) {
+		ssize_t len = recv(fd, rx, sizeof(rx), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)rx;
+
+		if (len < 0)
+			return -1;
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			struct ifaddrmsg *ifa = NLMSG_DATA(h);
+			struct rtattr *a = IFA_RTA(ifa);
+			int alen = IFA_PAYLOAD(h);
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+				close(fd);
+				return 0;
+			}
+			for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				unsigned int ip;
+
+				if (a->rta_type != IFA_LOCAL)
+					continue;
+				ip = ntohl(*(unsigned int *)RTA_DATA(a));
+				if (ip - first < n)
+					dev[ip - first] = ifa->ifa_index;
+			}
+		}
+	}
 }
 
 static int ns_fd(const char *path)
