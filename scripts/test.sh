@@ -111,6 +111,14 @@ for k in test stock; do
 	fi
 	scenarios $k $console
 done
+# 5. One quick pass of the bench harness (make bench's guest side and
+#    report; icount, stock kernel, a few operations per configuration) so
+#    that it cannot rot: it asserts only that every row was produced.
+log "bench harness: quick pass"
+"$L3NS_ROOT/scripts/bench.sh" quick >build/bench-quick.log 2>&1
+count "bench harness (quick pass: every row produced)" $?
+[ -s build/failures.txt ] && grep -q '^bench harness' build/failures.txt && tail -15 build/bench-quick.log
+
 # The reasons again, last, with any kernel oops: CI keeps only the tail.
 if [ -s build/failures.txt ]; then
 	log "failures:"
