@@ -180,6 +180,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) refused_opens: u64,
     /// Module-wide: the tag table's reserve and refusals (mechanism 18).
     pub(crate) tags: TagCounters,
+    /// Module-wide: bytes allocated for the tables now.
+    pub(crate) memory_bytes: usize,
 }
 
 /// Writes `info` into `buf`; returns its length.
@@ -283,6 +285,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "tag_reserve_used: {}", v.tags.reserve_used)?;
     writeln!(out, "tag_alloc_failures: {}", v.tags.alloc_failures)?;
     writeln!(out, "tag_limit_refusals: {}", v.tags.limit_refusals)?;
+    writeln!(out, "memory_bytes: {}", v.memory_bytes)?;
     Ok(())
 }
 
@@ -348,6 +351,7 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
         probe_misses: ffi::probes_missed(),
         refused_opens: state.refused_opens.load(Ordering::Relaxed),
         tags: TagTables::counters(),
+        memory_bytes: state.memory_bytes(),
     };
     format_info(&view, buf)
 }

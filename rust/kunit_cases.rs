@@ -15,7 +15,8 @@ mod tests {
     use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
-    use crate::policy::nstable::{NsTable, Writer};
+    use crate::ffi::NsTable;
+    use crate::policy::nstable::Writer;
     use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
     use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
     use crate::policy::source::{
@@ -179,6 +180,12 @@ mod tests {
         crate::kernel_ext::work::self_test()
     }
 
+    /// kernel_ext::chunks: allocated once on first use, bounded, counted.
+    #[test]
+    fn chunks_abstraction() -> Result {
+        crate::kernel_ext::chunks::self_test()
+    }
+
     /// kernel_ext::rcu_slot: publish, read under RCU, refuse a second,
     /// empty again after the handle drops.
     #[test]
@@ -309,6 +316,7 @@ mod tests {
                 limit_refusals: 4,
             },
             refused_opens: 3,
+            memory_bytes: 4096,
         };
         let Ok(n) = format_info(&v, &mut buf) else {
             return Err(EINVAL);
@@ -318,7 +326,7 @@ mod tests {
         let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
         assert!(buf[..n].windows(ports.len()).any(|w| w == ports));
         assert!(buf[..n].ends_with(
-            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\n"
+            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\nmemory_bytes: 4096\n"
         ));
         let v2 = InfoView { l3: None, ..v };
         let Ok(n) = format_info(&v2, &mut buf) else {

@@ -48,6 +48,7 @@ mod policy {
     pub(crate) mod bindrule;
     pub(crate) mod demux;
     pub(crate) mod loopback;
+    pub(crate) mod nsslot;
     pub(crate) mod nstable;
     pub(crate) mod parse;
     pub(crate) mod ports;

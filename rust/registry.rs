@@ -13,7 +13,8 @@ use crate::hooks::NetCounters;
 use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
 use crate::policy::addrtable::AddrTable;
-use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
+use crate::ffi::NsTable;
+use crate::policy::nstable::{NsView, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
 use crate::reaper::Reaper;
 use crate::tags::{self, PortTags, SockTags, TaskTags};
@@ -99,6 +100,16 @@ impl State {
             s.addrs.set_limit(max_addrs);
             Ok(())
         }))
+    }
+
+    /// Bytes allocated for the module's tables now (`info`'s
+    /// `memory_bytes`): namespace chunks, the address and hidden-port
+    /// tables.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.table
+            .bytes()
+            .saturating_add(core::mem::size_of::<AddrTable>())
+            .saturating_add(core::mem::size_of::<PortTable>())
     }
 
     pub(crate) fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {

@@ -15,12 +15,38 @@ pub(crate) use tags::SockId;
 use crate::kernel_ext::sock::Rcu;
 use crate::kernel_ext::user_sock::UserSock;
 use crate::policy::addrtable::AddrTable;
-use crate::policy::nstable::NsTable;
+use crate::kernel_ext::chunks::OnceChunks;
+use crate::policy::nstable::{Chunk, ChunkStore, CHUNKS};
 use crate::policy::ports::{PortTable, Proto};
 
-// `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
+/// The namespace table's chunks: allocated as namespaces are created,
+/// freed at unload.
+pub(crate) type NsChunks = OnceChunks<Chunk, CHUNKS>;
+
+impl ChunkStore for NsChunks {
+    fn chunk(&self, n: usize) -> Option<&Chunk> {
+        self.get(n)
+    }
+
+    fn chunk_or_alloc(&self, n: usize) -> Option<&Chunk> {
+        self.get_or_alloc(n)
+    }
+
+    fn bytes(&self) -> usize {
+        OnceChunks::bytes(self)
+    }
+}
+
+/// The namespace table over kernel chunks.
+pub(crate) type NsTable = crate::policy::nstable::NsTable<NsChunks>;
+
+// Its atomics at zero and an empty `NsChunks` are the empty table (documented on the type).
 // SAFETY: the all-zero bit pattern is a valid `NsTable`.
 unsafe impl pin_init::Zeroable for NsTable {}
+
+// A `Chunk` consists only of atomics; all-zero is every slot free.
+// SAFETY: the all-zero bit pattern is a valid `Chunk`.
+unsafe impl pin_init::Zeroable for Chunk {}
 
 // `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
 // SAFETY: the all-zero bit pattern is a valid `AddrTable`.

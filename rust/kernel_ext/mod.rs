@@ -10,6 +10,7 @@
 //! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
+pub(crate) mod chunks;
 pub(crate) mod cred;
 pub(crate) mod debugfs;
 pub(crate) mod delivery;

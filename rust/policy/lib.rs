@@ -14,6 +14,7 @@ pub mod addrtable;
 pub mod bindrule;
 pub mod demux;
 pub mod loopback;
+pub mod nsslot;
 pub mod nstable;
 pub mod parse;
 pub mod ports;

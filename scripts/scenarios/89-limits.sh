@@ -1,7 +1,8 @@
 # Limits (module parameters): at max_namespaces `start` is ENOSPC; at
 # max_addrs an assignment is ENOSPC; past max_sockets a member's socket(2)
 # is ENOBUFS; past max_tasks a member's new child is killed before it runs
-# (fail closed). Refusals are counted and logged. Defaults are restored.
+# (fail closed). Refusals are counted and logged. More namespaces than the
+# old 255 work. Defaults are restored.
 rmmod l3ns 2>/dev/null
 insmod $KO max_namespaces=2 max_addrs=1 max_tasks=6 max_sockets=3 || fail "insmod with limits failed"
 dmesg | grep -q "loaded (max_namespaces=2, max_addrs=1, max_tasks=6, max_sockets=3)" || fail "limits not reported"
@@ -20,4 +21,26 @@ assert_ge "limit refusals counted in info" 3 "$(info_get tag_limit_refusals)"
 expect "no allocation failure" 0 "$(info_get tag_alloc_failures)"
 assert_ge "refusals counted in B" 1 "$(grep "^$B " $D/children | cut -d' ' -f4)"
 ns_cleanup
+# Past the old maximum of 255: 300 namespaces live at once, each kept by
+# one sleeping member; the 301st is ENOSPC. Their slot chunks show in
+# memory_bytes and stay until unload; ending them all leaves none.
+rmmod l3ns && insmod $KO max_namespaces=300 || fail "insmod max_namespaces=300 failed"
+mem0=$(info_get memory_bytes)
+i=0
+while [ $i -lt 300 ]; do
+	sh -c "echo 3 > $D/start && exec sleep 100" </dev/null >/dev/null 2>&1 &
+	echo $! >>/tmp/ns.pids
+	i=$((i + 1))
+done
+wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 300 ]" || \
+	wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 300 ]" || \
+	fail "300 namespaces did not start: $(info_get l3_children)"
+note "ok: 300 namespaces live"
+expect "the 301st namespace" "errno ENOSPC" "$(l3ns-probe write $D/start 3)"
+expect "300 listed" 300 "$(sed -n '2,$p' $D/children | wc -l)"
+assert_ge "memory_bytes grew with 5 chunks of 64 slots" $((mem0 + 5 * 64 * 56)) "$(info_get memory_bytes)"
+ns_cleanup
+wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 0 ]" || fail "namespaces left: $(info_get l3_children)"
+note "ok: all 300 gone"
 rmmod l3ns && insmod $KO || fail "reload with defaults failed"
+expect "default max_namespaces" 1024 "$(cat /sys/module/l3ns/parameters/max_namespaces)"
