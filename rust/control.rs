@@ -310,10 +310,12 @@ pub(crate) fn info_format(state: &State, buf: &mut [u8]) -> Result<usize> {
     let mut ports = [(Proto::Tcp, 0u16); PORTS_PER_NS];
     let mut np = 0;
     if let Some(ns) = &l3 {
-        for (slot, o) in addrs.iter_mut().zip(state.owned(ns.parent, ns.index)) {
-            *slot = o;
-            n += 1;
-        }
+        state.with_owned(ns.parent, ns.index, |it| {
+            for (slot, o) in addrs.iter_mut().zip(it) {
+                *slot = o;
+                n += 1;
+            }
+        });
         let held = [Proto::Tcp, Proto::Udp].into_iter().flat_map(|p| {
             state
                 .ports
@@ -402,7 +404,7 @@ pub(crate) fn children_format(state: &State, buf: &mut [u8]) -> Result<usize> {
                 "{} {} {} {} ",
                 ns.id, ns.members, ns.sockets, ns.refusals
             )?;
-            write_addrs(&mut out, state.owned(net, ns.index))?;
+            state.with_owned(net, ns.index, |it| write_addrs(&mut out, it))?;
             out.write_str("\n")?;
         }
         Ok(())

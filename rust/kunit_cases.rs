@@ -12,7 +12,8 @@ use kernel::prelude::kunit_tests;
 mod tests {
     use crate::control::{format_info, InfoView};
     use crate::ffi::tags::{test_key, test_sock_key};
-    use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
+    use crate::ffi::AddrTable;
+    use crate::policy::addrtable::{AddrError, AddrKey, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
     use crate::ffi::NsTable;
@@ -184,6 +185,12 @@ mod tests {
     #[test]
     fn chunks_abstraction() -> Result {
         crate::kernel_ext::chunks::self_test()
+    }
+
+    /// kernel_ext::rcu_box: replaced objects are seen, old ones freed.
+    #[test]
+    fn rcu_box_abstraction() -> Result {
+        crate::kernel_ext::rcu_box::self_test()
     }
 
     /// kernel_ext::rcu_slot: publish, read under RCU, refuse a second,
@@ -423,6 +430,23 @@ mod tests {
             })
             .is_none());
         assert!(t.remove(&w, key).is_some() && t.lookup(key).is_none() && t.is_empty());
+        assert!(t.capacity() == 0 && t.bytes() == 0);
+        // Grown under RCU past the old 512 (three doublings), then freed.
+        let k = |i: u32| AddrKey {
+            net: 0xF000_0000,
+            addr: 0x0a01_0000 + i,
+        };
+        let owner = |i: u32| Owner {
+            slot: (i % 4096) as u16,
+            prefix_len: 16,
+        };
+        for i in 0..600 {
+            assert!(t.insert(&w, k(i), owner(i)).is_ok());
+        }
+        assert!(t.capacity() == 2048 && t.bytes() > 0);
+        assert!((0..600).all(|i| t.lookup(k(i)) == Some(owner(i))));
+        t.remove_where(&w, |_, _| true, |_, _| {});
+        assert!(t.is_empty() && t.capacity() == 0 && t.bytes() == 0);
         Ok(())
     }
 

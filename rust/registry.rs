@@ -12,8 +12,7 @@ use crate::ffi::{SockId, TaskId};
 use crate::hooks::NetCounters;
 use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
-use crate::policy::addrtable::AddrTable;
-use crate::ffi::NsTable;
+use crate::ffi::{AddrTable, NsTable};
 use crate::policy::nstable::{NsView, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
 use crate::reaper::Reaper;
@@ -103,12 +102,12 @@ impl State {
     }
 
     /// Bytes allocated for the module's tables now (`info`'s
-    /// `memory_bytes`): namespace chunks, the address and hidden-port
-    /// tables.
+    /// `memory_bytes`): namespace chunks, the address array, the
+    /// hidden-port table.
     pub(crate) fn memory_bytes(&self) -> usize {
         self.table
             .bytes()
-            .saturating_add(core::mem::size_of::<AddrTable>())
+            .saturating_add(self.addrs.bytes())
             .saturating_add(core::mem::size_of::<PortTable>())
     }
 

@@ -14,7 +14,10 @@ pub(crate) use tags::SockId;
 
 use crate::kernel_ext::sock::Rcu;
 use crate::kernel_ext::user_sock::UserSock;
-use crate::policy::addrtable::AddrTable;
+use crate::kernel_ext::rcu_box::RcuBox;
+use crate::policy::addrtable::{Entry, EntryStore};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
 use crate::kernel_ext::chunks::OnceChunks;
 use crate::policy::nstable::{Chunk, ChunkStore, CHUNKS};
 use crate::policy::ports::{PortTable, Proto};
@@ -48,7 +51,55 @@ unsafe impl pin_init::Zeroable for NsTable {}
 // SAFETY: the all-zero bit pattern is a valid `Chunk`.
 unsafe impl pin_init::Zeroable for Chunk {}
 
-// `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
+/// The address table's entry array: published under RCU, replaced when
+/// it grows or shrinks (vmalloc'ed when large).
+pub(crate) struct AddrEntries {
+    arr: RcuBox<KVVec<Entry>>,
+    bytes: AtomicUsize,
+}
+
+// An empty `RcuBox` and a count of 0 are "no array".
+// SAFETY: the all-zero bit pattern is a valid `AddrEntries`.
+unsafe impl pin_init::Zeroable for AddrEntries {}
+
+impl EntryStore for AddrEntries {
+    fn read<R>(&self, f: impl FnOnce(&[Entry]) -> R) -> R {
+        self.arr.with(|v| f(v.map_or(&[][..], |v| v.as_slice())))
+    }
+
+    fn replace(&self, len: usize, fill: impl FnOnce(&[Entry])) -> bool {
+        if len == 0 {
+            self.arr.replace(None);
+            self.bytes.store(0, Ordering::Relaxed);
+            return true;
+        }
+        let Ok(mut v) = KVVec::with_capacity(len, GFP_KERNEL) else {
+            return false;
+        };
+        for _ in 0..len {
+            if v.push(Entry::new(), GFP_KERNEL).is_err() {
+                return false;
+            }
+        }
+        fill(&v);
+        let Ok(b) = KBox::new(v, GFP_KERNEL) else {
+            return false;
+        };
+        self.arr.replace(Some(b));
+        let bytes = len.saturating_mul(core::mem::size_of::<Entry>());
+        self.bytes.store(bytes, Ordering::Relaxed);
+        true
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// The address table over its RCU-published array.
+pub(crate) type AddrTable = crate::policy::addrtable::AddrTable<AddrEntries>;
+
+// Its counters at zero and an empty `AddrEntries` are the empty table.
 // SAFETY: the all-zero bit pattern is a valid `AddrTable`.
 unsafe impl pin_init::Zeroable for AddrTable {}
 

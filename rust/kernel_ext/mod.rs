@@ -25,6 +25,7 @@ pub(crate) mod net;
 pub(crate) mod netfilter;
 pub(crate) mod ptr_maps;
 pub(crate) mod ratelimit;
+pub(crate) mod rcu_box;
 pub(crate) mod rcu_slot;
 pub(crate) mod route_source;
 pub(crate) mod rtnl;
