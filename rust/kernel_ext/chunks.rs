@@ -96,9 +96,9 @@ impl<T, const N: usize> Drop for OnceChunks<T, N> {
 pub(crate) fn self_test() -> Result {
     let chunks = KBox::init(pin_init::zeroed::<OnceChunks<[u64; 8], 4>>(), GFP_KERNEL)?;
     let empty = chunks.get(1).is_none() && chunks.bytes() == 0;
-    let a = chunks.get_or_alloc(1).map(|c| ptr::from_ref(c));
-    let b = chunks.get_or_alloc(1).map(|c| ptr::from_ref(c));
-    let once = a.is_some() && a == b && chunks.get(1).map(|c| ptr::from_ref(c)) == a;
+    let a = chunks.get_or_alloc(1).map(ptr::from_ref);
+    let b = chunks.get_or_alloc(1).map(ptr::from_ref);
+    let once = a.is_some() && a == b && chunks.get(1).map(ptr::from_ref) == a;
     let zeroed = chunks.get(1).is_some_and(|c| c.iter().all(|v| *v == 0));
     let bounded = chunks.get_or_alloc(4).is_none() && chunks.get(0).is_none();
     let counted = chunks.allocated() == 1 && chunks.bytes() == 64;

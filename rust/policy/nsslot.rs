@@ -108,6 +108,41 @@ impl Default for Chunk {
     }
 }
 
+/// A set of slot indices (512 bytes: a reap's batch, on the stack).
+pub struct SlotSet([u64; MAX_NAMESPACES / 64]);
+
+impl Default for SlotSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SlotSet {
+    /// The empty set.
+    pub const fn new() -> Self {
+        SlotSet([0; MAX_NAMESPACES / 64])
+    }
+
+    /// Adds `index` (ignored past `MAX_NAMESPACES`).
+    pub fn insert(&mut self, index: usize) {
+        if let Some(w) = self.0.get_mut(index / 64) {
+            *w |= 1 << (index % 64);
+        }
+    }
+
+    /// Whether `index` is in the set.
+    pub fn contains(&self, index: usize) -> bool {
+        self.0
+            .get(index / 64)
+            .is_some_and(|w| w & (1 << (index % 64)) != 0)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+}
+
 /// Where the table's chunks are kept.
 pub trait ChunkStore {
     /// Chunk `n` if it was allocated. Lock-free, any context.

@@ -20,7 +20,7 @@
 
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-pub use super::nsslot::{Chunk, ChunkStore, NsView, CHUNK, CHUNKS, MAX_NAMESPACES};
+pub use super::nsslot::{Chunk, ChunkStore, NsView, SlotSet, CHUNK, CHUNKS, MAX_NAMESPACES};
 use super::nsslot::{NsSlot, ENDED, FREE, LIVE};
 
 /// Why a namespace could not be created.

@@ -187,3 +187,16 @@ fn the_full_table_holds_max_namespaces() {
     assert_eq!((n, t.live(), t.any_live()), (MAX_NAMESPACES, 0, false));
     assert_eq!(t.create(&w, 1).unwrap().index, 0, "chunks stay, slots reused");
 }
+
+#[test]
+fn slot_sets() {
+    let mut s = SlotSet::new();
+    assert!(s.is_empty());
+    for i in [0, 63, 64, 4095] {
+        s.insert(i);
+    }
+    s.insert(MAX_NAMESPACES);
+    assert!(!s.is_empty());
+    assert!(s.contains(0) && s.contains(63) && s.contains(64) && s.contains(4095));
+    assert!(!s.contains(1) && !s.contains(65) && !s.contains(MAX_NAMESPACES));
+}
