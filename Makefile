@@ -6,7 +6,8 @@
 #   make test       host tests, lints, KUnit, every scenario on both kernels;
 #                   ends with "N passed, N failed"
 #   make test-debug every scenario on a KASAN/UBSAN/kmemleak/lockdep kernel (own target, slow)
-#   make bench      per-packet / per-syscall costs in the guest
+#   make bench      l3ns against the alternatives, in guest instructions per operation
+#                   (QEMU icount) and wall-clock ns, stock kernel; build/bench/
 #   make install    on a Debian 13 host running 7.3.4+deb13-amd64: build and install l3ns.ko
 #   make -s kernel-image | stock-image | stock-module | stock-modules
 #                   print one path: the test kernel's bzImage, Debian's vmlinuz, the
@@ -55,7 +56,7 @@ soak: setup
 	@$(ROOT)/scripts/soak.sh
 
 bench: setup
-	@L3NS_ICOUNT=1 $(ROOT)/scripts/run.sh bench test
+	@$(ROOT)/scripts/bench.sh
 
 install:
 	@$(ROOT)/scripts/install.sh

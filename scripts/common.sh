@@ -44,6 +44,18 @@ llvm_in_root() {
 	inroot "touch /.l3ns-llvm$DEBUG_LLVM"
 }
 
+# matplotlib_in_root: adds python3-matplotlib to the build root, once (the
+# plot of make bench only; Debian's package, no pip).
+matplotlib_in_root() {
+	[ -n "${L3NS_BR:-}" ] || L3NS_BR=$("$L3NS_ROOT/scripts/buildroot.sh")
+	[ -f "$L3NS_BR/.l3ns-matplotlib" ] && return 0
+	log "adding python3-matplotlib to the build root (make bench's plot)"
+	inroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends python3-matplotlib && apt-get clean" \
+		>>"$CACHE/buildroot.log" 2>&1 || { log "installing python3-matplotlib failed: no plot"; return 1; }
+	inroot "touch /.l3ns-matplotlib"
+}
+
 # kunit_counts CONSOLE KDIR NAME: the KTAP between the guest's markers in
 # CONSOLE, parsed by KDIR's own kunit.py (log in build/NAME.log); prints
 # "PASSED TOTAL", or nothing when there is no parsable result.

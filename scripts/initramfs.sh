@@ -3,7 +3,7 @@
 # Build the guest initramfs for one kernel: static busybox, /init, the guest
 # scripts, the scenarios and l3ns.ko; for the stock kernel also a minimal
 # lib/modules/<version> tree (l3ns in updates/, and Debian's own
-# nf_reject_ipv4, dummy and veth with what they depend on, uncompressed,
+# nf_reject_ipv4, dummy, veth and ipvlan (make bench) with what they depend on, uncompressed,
 # indexed by depmod) so that `modprobe l3ns` loads nf_reject_ipv4 first.
 # Prints the path of the gzipped cpio.
 #   initramfs.sh [test|stock]
@@ -19,7 +19,7 @@ file "$BB" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] || d
 G=$L3NS_ROOT/scripts/guest
 PROBE=$L3NS_ROOT/build/l3ns-probe
 if [ ! -x "$PROBE" ] || [ -n "$(find "$G" -name 'probe*' -newer "$PROBE")" ]; then
-	inroot "gcc-14 -static -O2 -Wall -o '$PROBE' '$G/probe.c' '$G/probe_ports.c' '$G/probe_attack.c' '$G/probe_v6.c' '$G/probe_pressure.c' -lpthread" ||
+	inroot "gcc-14 -static -O2 -Wall -o '$PROBE' '$G/probe.c' '$G/probe_ports.c' '$G/probe_attack.c' '$G/probe_v6.c' '$G/probe_pressure.c' '$G/probe_bench.c' '$G/probe_scale.c' '$G/probe_nl.c' -lpthread" ||
 		die "building l3ns-probe failed"
 fi
 # gen_init_cpio: one C file of the kernel tree, built once.
@@ -60,7 +60,7 @@ if [ "$which" = stock ]; then
 	# l3ns itself goes in as `make install` puts it on a Debian 13 host.
 	inroot "L3NS_KERNEL=$STOCK_KVER DESTDIR='$STAGE' L3NS_INSTALL_CACHE='$("$L3NS_ROOT/scripts/stock.sh" dir)' \
 		'$L3NS_ROOT/scripts/install.sh'" || die "install.sh into the stock initramfs failed"
-	want="nf_reject_ipv4 dummy veth" done=""
+	want="nf_reject_ipv4 dummy veth ipvlan" done=""
 	while :; do
 		# shellcheck disable=SC2086
 		set -- $want

@@ -6,7 +6,7 @@
 #                              is attached, power off otherwise
 #   run.sh test  [test|stock]  KUnit (test kernel) + scenarios; console log in
 #                              build/console-<kernel>.log
-#   run.sh bench [test|stock]  benchmarks
+#   run.sh bench [test|stock]  benchmarks (make bench: scripts/bench.sh)
 #   run.sh test debug          the scenarios on the debug kernel (make test-debug)
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -24,16 +24,23 @@ tty=0
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).
 # -cpu max gives RDRAND, so the CRNG (and hashed %p) is ready at boot.
 # L3NS_ICOUNT=1 (make bench): guest time counts instructions, repeatable.
+# L3NS_SINGLE=1: one vCPU without icount (make bench's wall-clock boot).
 accel="-accel tcg -smp 2"
+[ -n "${L3NS_SINGLE:-}" ] && accel="-accel tcg,thread=single -smp 1"
 [ -n "${L3NS_ICOUNT:-}" ] && accel="-accel tcg,thread=single -icount shift=0,align=off,sleep=off -smp 1"
+# make bench: room for 4096 namespaces and 65536 addresses.
+[ "$mode" = bench ] && [ "$which" = stock ] && MEM=2048
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -cpu max -m $MEM -kernel "$IMAGE" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}${L3NS_APPEND:+ $L3NS_APPEND}" \
 	-nographic -no-reboot
 if [ $tty = 1 ]; then
 	exec "$@"
 fi
 mkdir -p "$L3NS_ROOT/build"
-LOG=$L3NS_ROOT/build/console-$which.log
+# L3NS_LOG=NAME: the console log is build/console-NAME.log instead.
+LOG=$L3NS_ROOT/build/console-${L3NS_LOG:-$which}.log
 [ "$which" = debug ] && : "${L3NS_QEMU_TIMEOUT:=3600}"
-timeout "${L3NS_QEMU_TIMEOUT:-900}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+# Line-buffered where coreutils' stdbuf exists (make bench's progress lines).
+lb=$(command -v stdbuf >/dev/null && echo "stdbuf -oL")
+timeout "${L3NS_QEMU_TIMEOUT:-900}" "$@" </dev/null 2>&1 | $lb tr -d '\r' | tee "$LOG"

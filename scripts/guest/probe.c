@@ -4,7 +4,10 @@
  * a shell tool cannot express exactly. Prints one result line:
  * "ok <detail>" or "errno <NAME>" (exit status 0 either way; 2 on misuse).
  *
- * Shared-port commands (name, serve, ask, asuser) are in probe_ports.c.
+ * Shared-port commands (name, serve, ask, asuser) are in probe_ports.c;
+ * `make bench`'s server and client (bsrv, bcli) in probe_bench.c; many
+ * namespaces and addresses (addrs, hold N, ask N) in probe_scale.c; device
+ * creation and netns exec (link, netns) in probe_nl.c.
  *
  *   l3ns-probe write FILE BYTES   one write(2) of BYTES (escapes: \n \t \0 \\ \xNN)
  *   l3ns-probe bind PROTO ADDR PORT
@@ -588,8 +591,17 @@ fail:
 
 int main(int argc, char **argv)
 {
-	int r = ports_main(argc, argv);
+	int r = scale_main(argc, argv);
 
+	if (r >= 0)
+		return r;
+	r = ports_main(argc, argv);
+	if (r >= 0)
+		return r;
+	r = bench_main(argc, argv);
+	if (r >= 0)
+		return r;
+	r = nl_main(argc, argv);
 	if (r >= 0)
 		return r;
 	r = attack_main(argc, argv);
