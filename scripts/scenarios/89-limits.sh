@@ -42,5 +42,27 @@ assert_ge "memory_bytes grew with 5 chunks of 64 slots" $((mem0 + 5 * 64 * 56)) 
 ns_cleanup
 wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 0 ]" || fail "namespaces left: $(info_get l3_children)"
 note "ok: all 300 gone"
+# Past the old maximum of 512 addresses: one namespace owns 600; the
+# 601st is ENOSPC; the address array grows with them and is freed with
+# the last.
+rmmod l3ns && insmod $KO max_addrs=600 || fail "insmod max_addrs=600 failed"
+net_setup
+out=$(l3ns-probe addrs lim 1 10.65.0.1 601) || fail "addrs: $out"
+mem0=$(info_get memory_bytes)
+A=$(ns_with)
+i=1
+while [ $i -le 600 ]; do
+	echo "push $A lim0 10.65.$((i / 256)).$((i % 256))" >$D/addr || fail "push of address $i failed"
+	i=$((i + 1))
+done
+expect "the 601st address" "errno ENOSPC" "$(l3ns-probe write $D/addr "push $A lim0 10.65.2.89")"
+expect "the parent cannot bind the first owned one" "errno EADDRNOTAVAIL" "$(l3ns-probe bind tcp 10.65.0.1 7001)"
+assert_ge "memory_bytes grew by the array (2048 entries of 24 bytes)" $((mem0 + 2048 * 24)) "$(info_get memory_bytes)"
+expect "... nor the 600th" "errno EADDRNOTAVAIL" "$(l3ns-probe bind tcp 10.65.2.88 7001)"
+ns_cleanup
+wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 0 ]" || fail "A is left"
+expect "memory_bytes back (the array freed with the last address)" "$mem0" "$(info_get memory_bytes)"
+expect "the parent binds the 600th again" "ok 10.65.2.88" "$(l3ns-probe bind tcp 10.65.2.88 7001)"
+ip link del lim0
 rmmod l3ns && insmod $KO || fail "reload with defaults failed"
 expect "default max_namespaces" 1024 "$(cat /sys/module/l3ns/parameters/max_namespaces)"
