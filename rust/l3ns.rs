@@ -44,6 +44,7 @@ mod traffic;
 #[allow(unreachable_pub, dead_code)]
 #[path = "policy"]
 mod policy {
+    pub(crate) mod addrstore;
     pub(crate) mod addrtable;
     pub(crate) mod bindrule;
     pub(crate) mod demux;

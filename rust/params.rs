@@ -22,8 +22,8 @@ uint_param! {
 }
 uint_param! {
     /// Most addresses owned by L3 namespaces.
-    pub(crate) static MAX_ADDRS: "max_addrs" = 512,
-        "Most addresses owned by L3 namespaces (1-512, default 512)";
+    pub(crate) static MAX_ADDRS: "max_addrs" = 4096,
+        "Most addresses owned by L3 namespaces (1-65536, default 4096)";
 }
 
 /// Most L3 namespaces alive at once.

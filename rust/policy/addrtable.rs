@@ -19,7 +19,7 @@
 //! the run back to the last live entry instead), so lookups of absent keys
 //! stay short however many addresses come and go.
 
-use super::bindrule::Owned;
+pub use super::addrstore::{AgedIter, EntryStore, OwnedBy};
 use super::nstable::Writer;
 use core::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
 
@@ -32,8 +32,8 @@ pub const MIN_ENTRIES: usize = 64;
 /// Entries of the largest array: `MAX_ADDRS` at a load of one half.
 pub const MAX_ENTRIES: usize = 2 * MAX_ADDRS;
 
-const EMPTY: u64 = 0;
-const TOMB: u64 = u64::MAX;
+pub(super) const EMPTY: u64 = 0;
+pub(super) const TOMB: u64 = u64::MAX;
 
 /// An address in an L2 network namespace (host byte order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl AddrKey {
     }
 
     /// The inverse of `pack`.
-    fn unpack(k: u64) -> Self {
+    pub(super) fn unpack(k: u64) -> Self {
         AddrKey {
             net: (k >> 32) as u32,
             addr: k as u32,
@@ -82,7 +82,7 @@ impl Owner {
         (u32::from(self.slot) << 8) | u32::from(self.prefix_len)
     }
 
-    fn unpack(v: u32) -> Self {
+    pub(super) fn unpack(v: u32) -> Self {
         Owner {
             slot: (v >> 8) as u16,
             prefix_len: (v & 0xff) as u8,
@@ -123,7 +123,7 @@ impl Entry {
     }
 
     /// A consistent `(key, owner, since)` snapshot.
-    fn read_all(&self) -> (u64, u32, u32) {
+    pub(super) fn read_all(&self) -> (u64, u32, u32) {
         loop {
             let s1 = self.seq.load(Ordering::Acquire);
             if s1 & 1 != 0 {
@@ -159,73 +159,6 @@ pub enum AddrError {
     Owned(Owner),
     /// `MAX_ADDRS` addresses are owned already.
     Full,
-}
-
-/// Where the table's entry array is kept (the kernel side: published under
-/// RCU; host tests: on the heap).
-pub trait EntryStore {
-    /// Calls `f` with the current entries (none, or a power of two of at
-    /// least `MIN_ENTRIES`) in a read-side section: the array stays valid
-    /// until `f` returns. Any context; `f` must not sleep.
-    fn read<R>(&self, f: impl FnOnce(&[Entry]) -> R) -> R;
-
-    /// Writer only: makes `len` empty entries (none if 0), lets `fill`
-    /// populate them, publishes them in place of the current ones and
-    /// frees those once no reader can see them. `false` if memory is short
-    /// (nothing changed). Process context.
-    fn replace(&self, len: usize, fill: impl FnOnce(&[Entry])) -> bool;
-
-    /// Bytes allocated for entries now.
-    fn bytes(&self) -> usize;
-}
-
-/// Every owned address of an entry array with its assignment serial.
-#[derive(Clone)]
-pub struct AgedIter<'a>(core::slice::Iter<'a, Entry>);
-
-impl Iterator for AgedIter<'_> {
-    type Item = (AddrKey, Owner, u32);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.by_ref().find_map(|e| match e.read_all() {
-            (EMPTY, _, _) | (TOMB, _, _) => None,
-            (k, o, since) => Some((AddrKey::unpack(k), Owner::unpack(o), since)),
-        })
-    }
-}
-
-impl<'a> AgedIter<'a> {
-    /// Only the addresses `slot` owns in netns `net`.
-    pub fn owned_by(self, net: u32, slot: u16) -> OwnedBy<'a> {
-        OwnedBy {
-            it: self,
-            net,
-            slot,
-        }
-    }
-}
-
-/// The addresses one namespace owns in one L2 netns, with their serials.
-#[derive(Clone)]
-pub struct OwnedBy<'a> {
-    it: AgedIter<'a>,
-    net: u32,
-    slot: u16,
-}
-
-impl Iterator for OwnedBy<'_> {
-    type Item = (Owned, u32);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (net, slot) = (self.net, self.slot);
-        self.it.find_map(|(k, o, since)| {
-            let owned = Owned {
-                addr: k.addr,
-                prefix_len: o.prefix_len,
-            };
-            (k.net == net && o.slot == slot).then_some((owned, since))
-        })
-    }
 }
 
 /// The probe sequence of `key` in `e`: `(index, entry)` from its home on.
@@ -448,7 +381,7 @@ impl<S: EntryStore> AddrTable<S> {
     /// (smaller: older), in a read-side section. Lock-free; a concurrent
     /// writer may or may not be seen.
     pub fn with_iter<R>(&self, f: impl FnOnce(AgedIter<'_>) -> R) -> R {
-        self.store.read(|e| f(AgedIter(e.iter())))
+        self.store.read(|e| f(AgedIter::new(e)))
     }
 
     /// Number of owned addresses.

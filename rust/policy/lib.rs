@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod addrstore;
 pub mod addrtable;
 pub mod bindrule;
 pub mod demux;
