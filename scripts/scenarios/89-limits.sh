@@ -48,8 +48,8 @@ note "ok: all 300 gone"
 rmmod l3ns && insmod $KO max_addrs=600 || fail "insmod max_addrs=600 failed"
 net_setup
 out=$(l3ns-probe addrs lim 1 10.65.0.1 601) || fail "addrs: $out"
-mem0=$(info_get memory_bytes)
 A=$(ns_with)
+mem0=$(info_get memory_bytes)
 i=1
 while [ $i -le 600 ]; do
 	echo "push $A lim0 10.65.$((i / 256)).$((i % 256))" >$D/addr || fail "push of address $i failed"
@@ -61,6 +61,8 @@ assert_ge "memory_bytes grew by the array (2048 entries of 24 bytes)" $((mem0 + 
 expect "... nor the 600th" "errno EADDRNOTAVAIL" "$(l3ns-probe bind tcp 10.65.2.88 7001)"
 ns_cleanup
 wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get l3_children)\" = 0 ]" || fail "A is left"
+# The reaper returns the addresses (and frees the array) just after.
+wait_for sh -c ". /guest/lib.sh; [ \"\$(info_get memory_bytes)\" = $mem0 ]"
 expect "memory_bytes back (the array freed with the last address)" "$mem0" "$(info_get memory_bytes)"
 expect "the parent binds the 600th again" "ok 10.65.2.88" "$(l3ns-probe bind tcp 10.65.2.88 7001)"
 ip link del lim0
