@@ -89,8 +89,15 @@ fn first(o: (Owned, u32)) -> Owned {
 impl State {
     /// Calls `f` with the addresses slot `index` owns in netns `net` (in
     /// an RCU read-side section: `f` must not sleep).
-    pub(crate) fn with_owned<R>(&self, net: u32, index: usize, f: impl FnOnce(OwnedIter<'_>) -> R) -> R {
-        self.with_owned_aged(net, index, |it| f(it.map(first as fn((Owned, u32)) -> Owned)))
+    pub(crate) fn with_owned<R>(
+        &self,
+        net: u32,
+        index: usize,
+        f: impl FnOnce(OwnedIter<'_>) -> R,
+    ) -> R {
+        self.with_owned_aged(net, index, |it| {
+            f(it.map(first as fn((Owned, u32)) -> Owned))
+        })
     }
 
     /// As `with_owned`, with their assignment serials (smaller: older).

@@ -13,10 +13,10 @@ mod tests {
     use crate::control::{format_info, InfoView};
     use crate::ffi::tags::{test_key, test_sock_key};
     use crate::ffi::AddrTable;
+    use crate::ffi::NsTable;
     use crate::policy::addrtable::{AddrError, AddrKey, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
-    use crate::ffi::NsTable;
     use crate::policy::nstable::Writer;
     use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
     use crate::policy::ports::{PortTable, Proto, Reserver, Shared};

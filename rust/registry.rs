@@ -8,11 +8,11 @@
 //! `writer`, in process context only.
 
 use crate::caller;
+use crate::ffi::{AddrTable, NsTable};
 use crate::ffi::{SockId, TaskId};
 use crate::hooks::NetCounters;
 use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
-use crate::ffi::{AddrTable, NsTable};
 use crate::policy::nstable::{NsView, SlotSet, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
 use crate::reaper::Reaper;

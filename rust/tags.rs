@@ -197,8 +197,7 @@ fn replace(kind: usize, key: usize, old: u32, value: u32) -> bool {
 fn purge(kind: usize, pred: impl Fn(u32) -> bool, mut removed: impl FnMut(u32)) {
     let mut bucket = 0;
     while bucket < BUCKETS {
-        let popped =
-            TABLES.with_irqs_off(|t, irq| t.handler().pop(irq, kind, bucket, &pred));
+        let popped = TABLES.with_irqs_off(|t, irq| t.handler().pop(irq, kind, bucket, &pred));
         match popped.flatten() {
             // The bucket may hold more: scan it again.
             Some(port) => removed(port),

@@ -12,15 +12,15 @@ pub(crate) mod tags;
 pub(crate) use steering::BindSock;
 pub(crate) use tags::SockId;
 
+use crate::kernel_ext::chunks::OnceChunks;
+use crate::kernel_ext::rcu_box::RcuBox;
 use crate::kernel_ext::sock::Rcu;
 use crate::kernel_ext::user_sock::UserSock;
-use crate::kernel_ext::rcu_box::RcuBox;
 use crate::policy::addrtable::{Entry, EntryStore};
-use core::sync::atomic::{AtomicUsize, Ordering};
-use kernel::prelude::*;
-use crate::kernel_ext::chunks::OnceChunks;
 use crate::policy::nstable::{Chunk, ChunkStore, CHUNKS};
 use crate::policy::ports::{PortTable, Proto};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
 
 /// The namespace table's chunks: allocated as namespaces are created,
 /// freed at unload.

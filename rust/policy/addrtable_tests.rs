@@ -170,7 +170,11 @@ fn the_array_follows_the_addresses() {
         assert_eq!(t.lookup(k(i)), Some(o((i % 5) as u16)));
     }
     t.remove_where(&w, |_, _| true, |_, _| {});
-    assert_eq!((t.len(), t.capacity(), t.bytes()), (0, 0, 0), "freed with the last");
+    assert_eq!(
+        (t.len(), t.capacity(), t.bytes()),
+        (0, 0, 0),
+        "freed with the last"
+    );
 }
 
 #[test]
@@ -178,7 +182,8 @@ fn max_addrs_fit() {
     let t = Box::new(AddrTable::default());
     let w = Writer::assume_locked();
     for i in 0..MAX_ADDRS as u32 {
-        t.insert(&w, k(0x0a00_0000 + i), o((i % 4096) as u16)).unwrap();
+        t.insert(&w, k(0x0a00_0000 + i), o((i % 4096) as u16))
+            .unwrap();
     }
     assert_eq!(t.capacity(), MAX_ENTRIES);
     assert_eq!(t.insert(&w, k(1), o(0)), Err(AddrError::Full));

@@ -45,8 +45,7 @@ pub fn to_private(addr: u32, slot: usize) -> Option<u32> {
 
 /// Maps slot's copy back to `127.0.0.x` (for getsockname/getpeername).
 pub fn to_shared(addr: u32, slot: usize) -> Option<u32> {
-    (is_loopback(addr) && loopback_owner(addr) == Some(slot))
-        .then_some(PRIVATE_NET | (addr & 0xff))
+    (is_loopback(addr) && loopback_owner(addr) == Some(slot)).then_some(PRIVATE_NET | (addr & 0xff))
 }
 
 /// The loopback source a member's traffic carries.

@@ -25,11 +25,7 @@ fn mapping_round_trips() {
 
 #[test]
 fn copies_at_chunk_and_octet_boundaries() {
-    for (slot, copy) in [
-        (255, 0x7f01_ff01),
-        (256, 0x7f02_0001),
-        (4095, 0x7f10_ff01),
-    ] {
+    for (slot, copy) in [(255, 0x7f01_ff01), (256, 0x7f02_0001), (4095, 0x7f10_ff01)] {
         assert_eq!(to_private(LO, slot), Some(copy), "slot {slot}");
         assert_eq!(loopback_owner(copy), Some(slot));
         assert_eq!(to_shared(copy, slot), Some(LO));

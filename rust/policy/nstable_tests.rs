@@ -161,7 +161,10 @@ fn chunks_are_allocated_as_namespaces_are_created() {
     assert_eq!((next.index, t.bytes()), (CHUNK, 2 * one), "chunk boundary");
     assert!(t.is_live(CHUNK - 1) && t.is_live(CHUNK));
     assert!(!t.is_live(CHUNK + 1) && t.view(3 * CHUNK).is_none());
-    assert!(!t.member_get(5 * CHUNK), "an unallocated chunk has no namespace");
+    assert!(
+        !t.member_get(5 * CHUNK),
+        "an unallocated chunk has no namespace"
+    );
 }
 
 #[test]
@@ -185,7 +188,11 @@ fn the_full_table_holds_max_namespaces() {
     let mut n = 0;
     t.reap_children(&w, None, |_| n += 1);
     assert_eq!((n, t.live(), t.any_live()), (MAX_NAMESPACES, 0, false));
-    assert_eq!(t.create(&w, 1).unwrap().index, 0, "chunks stay, slots reused");
+    assert_eq!(
+        t.create(&w, 1).unwrap().index,
+        0,
+        "chunks stay, slots reused"
+    );
 }
 
 #[test]
