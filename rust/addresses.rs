@@ -10,7 +10,7 @@ use crate::kernel_ext::ifaddr_view;
 use crate::kernel_ext::inetaddr::{self, InIfaddr};
 use crate::kernel_ext::rtnl::Rtnl;
 use crate::kernel_ext::task_ns::Nsproxy;
-use crate::policy::addrtable::{AddrError, AddrKey, Owner};
+use crate::policy::addrtable::{AddrError, AddrKey, OwnedBy, Owner};
 use crate::policy::bindrule::{takeable, Owned};
 use crate::policy::nstable::{NsView, Writer};
 use crate::policy::parse::{Dotted, IfName, TakeAddr};
@@ -79,29 +79,36 @@ impl ifaddr_view::Handler for State {
     }
 }
 
-impl State {
-    /// The addresses slot `index` owns in netns `net`.
-    pub(crate) fn owned(&self, net: u32, index: usize) -> impl Iterator<Item = Owned> + Clone + '_ {
-        self.owned_aged(net, index).map(|(o, _)| o)
-    }
+/// The addresses of one namespace, as `State::with_owned` lends them.
+pub(crate) type OwnedIter<'a> = core::iter::Map<OwnedBy<'a>, fn((Owned, u32)) -> Owned>;
 
-    /// The addresses slot `index` owns in `net`, with their assignment
-    /// serials (smaller: older).
-    pub(crate) fn owned_aged(
+fn first(o: (Owned, u32)) -> Owned {
+    o.0
+}
+
+impl State {
+    /// Calls `f` with the addresses slot `index` owns in netns `net` (in
+    /// an RCU read-side section: `f` must not sleep).
+    pub(crate) fn with_owned<R>(
         &self,
         net: u32,
         index: usize,
-    ) -> impl Iterator<Item = (Owned, u32)> + Clone + '_ {
-        self.addrs
-            .iter_aged()
-            .filter(move |(k, o, _)| k.net == net && usize::from(o.slot) == index)
-            .map(|(k, o, age)| {
-                let owned = Owned {
-                    addr: k.addr,
-                    prefix_len: o.prefix_len,
-                };
-                (owned, age)
-            })
+        f: impl FnOnce(OwnedIter<'_>) -> R,
+    ) -> R {
+        self.with_owned_aged(net, index, |it| {
+            f(it.map(first as fn((Owned, u32)) -> Owned))
+        })
+    }
+
+    /// As `with_owned`, with their assignment serials (smaller: older).
+    pub(crate) fn with_owned_aged<R>(
+        &self,
+        net: u32,
+        index: usize,
+        f: impl FnOnce(OwnedBy<'_>) -> R,
+    ) -> R {
+        let slot = u16::try_from(index).unwrap_or(u16::MAX);
+        self.addrs.with_iter(|it| f(it.owned_by(net, slot)))
     }
 
     /// `echo "eth0 10.0.0.2" > info` by a member with `CAP_NET_ADMIN`: the

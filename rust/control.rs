@@ -185,6 +185,8 @@ pub(crate) struct InfoView<'a> {
     pub(crate) refused_opens: u64,
     /// Module-wide: the tag table's reserve and refusals (mechanism 18).
     pub(crate) tags: TagCounters,
+    /// Module-wide: bytes allocated for the tables now.
+    pub(crate) memory_bytes: usize,
     /// Whether the hooks are armed (mechanism 19).
     pub(crate) hooks_armed: bool,
     /// Times the hooks were armed since load.
@@ -292,6 +294,7 @@ fn write_info(v: &InfoView<'_>, out: &mut TextBuf<'_>) -> fmt::Result {
     writeln!(out, "tag_reserve_used: {}", v.tags.reserve_used)?;
     writeln!(out, "tag_alloc_failures: {}", v.tags.alloc_failures)?;
     writeln!(out, "tag_limit_refusals: {}", v.tags.limit_refusals)?;
+    writeln!(out, "memory_bytes: {}", v.memory_bytes)?;
     let hooks = if v.hooks_armed { "armed" } else { "idle" };
     writeln!(out, "hooks: {}", hooks)?;
     writeln!(out, "hooks_armed: {}", v.arms)?;
@@ -320,10 +323,12 @@ pub(crate) fn info_format(arming: &Arming, buf: &mut [u8]) -> Result<usize> {
     let mut ports = [(Proto::Tcp, 0u16); PORTS_PER_NS];
     let mut np = 0;
     if let Some(ns) = &l3 {
-        for (slot, o) in addrs.iter_mut().zip(state.owned(ns.parent, ns.index)) {
-            *slot = o;
-            n += 1;
-        }
+        state.with_owned(ns.parent, ns.index, |it| {
+            for (slot, o) in addrs.iter_mut().zip(it) {
+                *slot = o;
+                n += 1;
+            }
+        });
         let held = [Proto::Tcp, Proto::Udp].into_iter().flat_map(|p| {
             state
                 .ports
@@ -361,6 +366,7 @@ pub(crate) fn info_format(arming: &Arming, buf: &mut [u8]) -> Result<usize> {
         probe_misses: ffi::probes_missed(),
         refused_opens: state.refused_opens.load(Ordering::Relaxed),
         tags: TagTables::counters(),
+        memory_bytes: state.memory_bytes(),
         hooks_armed: arming.is_armed(),
         arms: arming.arms(),
     };
@@ -413,7 +419,7 @@ pub(crate) fn children_format(state: &State, buf: &mut [u8]) -> Result<usize> {
                 "{} {} {} {} ",
                 ns.id, ns.members, ns.sockets, ns.refusals
             )?;
-            write_addrs(&mut out, state.owned(net, ns.index))?;
+            state.with_owned(net, ns.index, |it| write_addrs(&mut out, it))?;
             out.write_str("\n")?;
         }
         Ok(())

@@ -12,10 +12,12 @@ use kernel::prelude::kunit_tests;
 mod tests {
     use crate::control::{format_info, InfoView};
     use crate::ffi::tags::{test_key, test_sock_key};
-    use crate::policy::addrtable::{AddrError, AddrKey, AddrTable, Owner};
+    use crate::ffi::AddrTable;
+    use crate::ffi::NsTable;
+    use crate::policy::addrtable::{AddrError, AddrKey, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
-    use crate::policy::nstable::{NsTable, Writer};
+    use crate::policy::nstable::Writer;
     use crate::policy::parse::{parse_ipv4, parse_start, parse_take, ParseError, StartLevel};
     use crate::policy::ports::{PortTable, Proto, Reserver, Shared};
     use crate::policy::source::{
@@ -179,6 +181,18 @@ mod tests {
         crate::kernel_ext::work::self_test()
     }
 
+    /// kernel_ext::chunks: allocated once on first use, bounded, counted.
+    #[test]
+    fn chunks_abstraction() -> Result {
+        crate::kernel_ext::chunks::self_test()
+    }
+
+    /// kernel_ext::rcu_box: replaced objects are seen, old ones freed.
+    #[test]
+    fn rcu_box_abstraction() -> Result {
+        crate::kernel_ext::rcu_box::self_test()
+    }
+
     /// kernel_ext::rcu_slot: publish, read under RCU, refuse a second,
     /// empty again after the handle drops.
     #[test]
@@ -310,6 +324,7 @@ mod tests {
                 limit_refusals: 4,
             },
             refused_opens: 3,
+            memory_bytes: 4096,
             hooks_armed: true,
             arms: 2,
         };
@@ -321,7 +336,7 @@ mod tests {
         let ports: &[u8] = b"\nshared_ports: tcp/8080 udp/53\n";
         assert!(buf[..n].windows(ports.len()).any(|w| w == ports));
         assert!(buf[..n].ends_with(
-            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\nhooks: armed\nhooks_armed: 2\n"
+            b"pre_routing_packets: 5\nlocal_out_packets: 6\nlocal_out_drops: 0\ndelivery_drops: 0\nsteered_packets: 7\nlocal_in_rejects: 8\nhidden_ports: 9\nprobe_misses: 0\nrefused_opens: 3\ntag_reserve: 1024\ntag_reserve_used: 1\ntag_alloc_failures: 2\ntag_limit_refusals: 4\nmemory_bytes: 4096\nhooks: armed\nhooks_armed: 2\n"
         ));
         let v2 = InfoView { l3: None, ..v };
         let Ok(n) = format_info(&v2, &mut buf) else {
@@ -418,6 +433,23 @@ mod tests {
             })
             .is_none());
         assert!(t.remove(&w, key).is_some() && t.lookup(key).is_none() && t.is_empty());
+        assert!(t.capacity() == 0 && t.bytes() == 0);
+        // Grown under RCU past the old 512 (three doublings), then freed.
+        let k = |i: u32| AddrKey {
+            net: 0xF000_0000,
+            addr: 0x0a01_0000 + i,
+        };
+        let owner = |i: u32| Owner {
+            slot: (i % 4096) as u16,
+            prefix_len: 16,
+        };
+        for i in 0..600 {
+            assert!(t.insert(&w, k(i), owner(i)).is_ok());
+        }
+        assert!(t.capacity() == 2048 && t.bytes() > 0);
+        assert!((0..600).all(|i| t.lookup(k(i)) == Some(owner(i))));
+        t.remove_where(&w, |_, _| true, |_, _| {});
+        assert!(t.is_empty() && t.capacity() == 0 && t.bytes() == 0);
         Ok(())
     }
 

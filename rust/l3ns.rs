@@ -45,10 +45,12 @@ mod traffic;
 #[allow(unreachable_pub, dead_code)]
 #[path = "policy"]
 mod policy {
+    pub(crate) mod addrstore;
     pub(crate) mod addrtable;
     pub(crate) mod bindrule;
     pub(crate) mod demux;
     pub(crate) mod loopback;
+    pub(crate) mod nsslot;
     pub(crate) mod nstable;
     pub(crate) mod parse;
     pub(crate) mod ports;

@@ -7,8 +7,8 @@ use crate::kernel_ext::module_param::uint_param;
 
 uint_param! {
     /// Most L3 namespaces alive at once.
-    pub(crate) static MAX_NAMESPACES: "max_namespaces" = 64,
-        "Most L3 namespaces alive at once (1-255, default 64)";
+    pub(crate) static MAX_NAMESPACES: "max_namespaces" = 1024,
+        "Most L3 namespaces alive at once (1-4096, default 1024)";
 }
 uint_param! {
     /// Most member tasks over all L3 namespaces.
@@ -22,8 +22,8 @@ uint_param! {
 }
 uint_param! {
     /// Most addresses owned by L3 namespaces.
-    pub(crate) static MAX_ADDRS: "max_addrs" = 512,
-        "Most addresses owned by L3 namespaces (1-512, default 512)";
+    pub(crate) static MAX_ADDRS: "max_addrs" = 4096,
+        "Most addresses owned by L3 namespaces (1-65536, default 4096)";
 }
 
 /// Most L3 namespaces alive at once.

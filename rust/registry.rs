@@ -8,12 +8,12 @@
 //! `writer`, in process context only.
 
 use crate::caller;
+use crate::ffi::{AddrTable, NsTable};
 use crate::ffi::{SockId, TaskId};
 use crate::hooks::NetCounters;
 use crate::kernel_ext::netfilter::NetDataId;
 use crate::kernel_ext::task_events::{self, NewTask};
-use crate::policy::addrtable::AddrTable;
-use crate::policy::nstable::{NsTable, NsView, TableError, Writer};
+use crate::policy::nstable::{NsView, SlotSet, TableError, Writer};
 use crate::policy::ports::{PortTable, Reserver};
 use crate::reaper::Reaper;
 use crate::tags::{self, PortTags, SockTags, TaskTags};
@@ -99,6 +99,16 @@ impl State {
             s.addrs.set_limit(max_addrs);
             Ok(())
         }))
+    }
+
+    /// Bytes allocated for the module's tables now (`info`'s
+    /// `memory_bytes`): namespace chunks, the address array, the
+    /// hidden-port table.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.table
+            .bytes()
+            .saturating_add(self.addrs.bytes())
+            .saturating_add(core::mem::size_of::<PortTable>())
     }
 
     pub(crate) fn lock(&self) -> (Guard<'_, (), MutexBackend>, Writer) {
@@ -271,18 +281,25 @@ impl State {
     /// calls this first, so an ended namespace's addresses are free the
     /// moment it ended, whether or not the work item has run yet.
     pub(crate) fn reap_locked(&self, w: &Writer) {
+        let mut ended = SlotSet::new();
         self.table.reap_ended(w, |ns| {
             self.release_addrs(w, &ns, "no members or open sockets left");
-            self.purge_tags(ns.index);
+            ended.insert(ns.index);
         });
+        self.purge_tags(&ended);
     }
 
-    /// Removes every task and socket tag naming slot `index` (and the
-    /// hidden ports of those sockets), so the slot can be reused.
-    fn purge_tags(&self, index: usize) {
-        let Some(tag) = tag_of(index) else { return };
-        TaskTags::purge(tag, CLOSED, |_| {});
-        SockTags::purge(tag, CLOSED, |port| {
+    /// Removes every task and socket tag naming a slot of `slots` (and the
+    /// hidden ports of those sockets), so the slots can be reused: one walk
+    /// of the tag tables for all of them. Called with the state mutex held
+    /// (no slot of `slots` is reused before this returns).
+    fn purge_tags(&self, slots: &SlotSet) {
+        if slots.is_empty() {
+            return;
+        }
+        let named = |tag: u32| index_of(tag).is_some_and(|i| slots.contains(i));
+        TaskTags::purge_where(named, |_| {});
+        SockTags::purge_where(named, |port| {
             if let Ok(hidden) = u16::try_from(port) {
                 if hidden != 0 {
                     self.ports.release(hidden);
@@ -294,10 +311,12 @@ impl State {
     /// The L2 namespace `net_inum` is being destroyed: its children go too.
     pub(crate) fn net_exit(&self, net_inum: u32) {
         let (_guard, w) = self.lock();
+        let mut gone = SlotSet::new();
         self.table.reap_children(&w, Some(net_inum), |ns| {
             self.release_addrs(&w, &ns, "its parent net_ns exited");
-            self.purge_tags(ns.index);
+            gone.insert(ns.index);
         });
+        self.purge_tags(&gone);
         self.forget_net_addrs(&w, net_inum);
         // The last namespace may have gone: the reaper disarms (never here,
         // under `pernet_ops_rwsem`).

@@ -219,7 +219,7 @@ impl State {
             Some(index) => {
                 let fast = matches!(addr, BindAddr::V4(a)
                     if self.addr_owner(net, a) == Some(index));
-                let ok = fast || member_may_bind(addr, self.owned(net, index));
+                let ok = fast || self.with_owned(net, index, |it| member_may_bind(addr, it));
                 if !ok {
                     let id = self.refused(index);
                     if caller::log_ratelimit() {

@@ -135,11 +135,10 @@ impl Store {
         irq: &LocalInterruptDisabled,
         kind: usize,
         bucket: usize,
-        value: u32,
-        ignore: u32,
+        pred: &impl Fn(u32) -> bool,
     ) -> Option<u32> {
         let mut w = self.maps.lock_with(irq);
-        let (key, _) = w.remove_first(kind, bucket, |v| v & !ignore == value)?;
+        let (key, _) = w.remove_first(kind, bucket, pred)?;
         Some(match kind {
             SOCK => w.remove(PORT, key).unwrap_or(0),
             _ => 0,
@@ -191,14 +190,14 @@ fn replace(kind: usize, key: usize, old: u32, value: u32) -> bool {
             .unwrap_or(false)
 }
 
-/// Removes every tag of `kind` whose value is `value` once the bits of
-/// `ignore` are cleared, one bucket per lock hold (a long table never keeps
-/// interrupts off long); `removed` gets each one's port tag (else 0).
-fn purge(kind: usize, value: u32, ignore: u32, mut removed: impl FnMut(u32)) {
+/// Removes every tag of `kind` whose value `pred` accepts, one bucket per
+/// lock hold (a long table never keeps interrupts off long); `removed`
+/// gets each one's port tag (else 0). One walk of the table, however many
+/// namespaces `pred` names.
+fn purge(kind: usize, pred: impl Fn(u32) -> bool, mut removed: impl FnMut(u32)) {
     let mut bucket = 0;
     while bucket < BUCKETS {
-        let popped =
-            TABLES.with_irqs_off(|t, irq| t.handler().pop(irq, kind, bucket, value, ignore));
+        let popped = TABLES.with_irqs_off(|t, irq| t.handler().pop(irq, kind, bucket, &pred));
         match popped.flatten() {
             // The bucket may hold more: scan it again.
             Some(port) => removed(port),
@@ -255,7 +254,14 @@ macro_rules! tag_table {
             // Port tags go with their socket's, never by value.
             #[allow(dead_code)]
             pub(crate) fn purge(value: u32, ignore: u32, removed: impl FnMut(u32)) {
-                purge($kind, value, ignore, removed)
+                purge($kind, move |v| v & !ignore == value, removed)
+            }
+
+            /// Removes every tag whose value `pred` accepts (one walk);
+            /// `removed` as for `purge`. Process context.
+            #[allow(dead_code)]
+            pub(crate) fn purge_where(pred: impl Fn(u32) -> bool, removed: impl FnMut(u32)) {
+                purge($kind, pred, removed)
             }
 
             /// Number of tags.

@@ -39,7 +39,7 @@ impl State {
     /// Does the child in `slot` own an address whose subnet broadcast is
     /// `daddr`? (Asked for broadcast packets only.)
     pub(crate) fn in_subnet(&self, net: u32, slot: usize, daddr: u32) -> bool {
-        self.owned(net, slot).any(|o| o.broadcast() == Some(daddr))
+        self.with_owned(net, slot, |mut it| it.any(|o| o.broadcast() == Some(daddr)))
     }
 
     /// Must a route lookup for `sk` be judged at all?
@@ -58,7 +58,9 @@ impl State {
         let member = self.sock_slot(sk);
         let choice = match member {
             Some(index) => match loopback::member_loopback_source(index) {
-                Some(own_lo) => member_source(flow, own_lo, self.owned_aged(net, index)),
+                Some(own_lo) => {
+                    self.with_owned_aged(net, index, |it| member_source(flow, own_lo, it))
+                }
                 None => SourceChoice::Refuse,
             },
             None => parent_source(flow, device.iter().copied(), |a| self.child_owns(net, a)),
@@ -104,7 +106,7 @@ impl State {
             let to_parent = self.table.shared_loopback(index) && !own_listener();
             return Ok((!to_parent).then_some(private));
         }
-        if daddr == 0 || self.owned(net_inum, index).next().is_some() {
+        if daddr == 0 || self.with_owned(net_inum, index, |mut it| it.next().is_some()) {
             return Ok(None);
         }
         let id = self.refused(index);

@@ -18,8 +18,7 @@ stock) IMAGE=$("$L3NS_ROOT/scripts/stock.sh" image) MEM=1024 ;;
 debug) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image debug) MEM=2048 ;;	# KASAN shadow
 *) die "usage: run.sh demo|test|bench [test|stock|debug]" ;;
 esac
-# L3NS_INITRD: an initramfs already built for $which (make bench's two boots).
-INITRD=${L3NS_INITRD:-$("$L3NS_ROOT/scripts/initramfs.sh" "$which")}
+INITRD=$("$L3NS_ROOT/scripts/initramfs.sh" "$which")
 tty=0
 [ "$mode" = demo ] && [ -t 0 ] && [ -t 1 ] && tty=1
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).
@@ -29,8 +28,9 @@ tty=0
 accel="-accel tcg -smp 2"
 [ -n "${L3NS_SINGLE:-}" ] && accel="-accel tcg,thread=single -smp 1"
 [ -n "${L3NS_ICOUNT:-}" ] && accel="-accel tcg,thread=single -icount shift=0,align=off,sleep=off -smp 1"
-# make bench: room for 4096 namespaces and 65536 addresses.
-[ "$mode" = bench ] && [ "$which" = stock ] && MEM=2048
+# make bench: room for 4096 namespaces and 65536 addresses; the stock
+# kernel's scenarios too (45-4096-namespaces).
+[ "$mode" != demo ] && [ "$which" = stock ] && MEM=2048
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -cpu max -m $MEM -kernel "$IMAGE" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}${L3NS_APPEND:+ $L3NS_APPEND}" \

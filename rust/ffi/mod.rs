@@ -12,17 +12,94 @@ pub(crate) mod tags;
 pub(crate) use steering::BindSock;
 pub(crate) use tags::SockId;
 
+use crate::kernel_ext::chunks::OnceChunks;
+use crate::kernel_ext::rcu_box::RcuBox;
 use crate::kernel_ext::sock::Rcu;
 use crate::kernel_ext::user_sock::UserSock;
-use crate::policy::addrtable::AddrTable;
-use crate::policy::nstable::NsTable;
+use crate::policy::addrtable::{Entry, EntryStore};
+use crate::policy::nstable::{Chunk, ChunkStore, CHUNKS};
 use crate::policy::ports::{PortTable, Proto};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
 
-// `NsTable` consists only of atomics; all-zero is the empty table (documented on the type).
+/// The namespace table's chunks: allocated as namespaces are created,
+/// freed at unload.
+pub(crate) type NsChunks = OnceChunks<Chunk, CHUNKS>;
+
+impl ChunkStore for NsChunks {
+    fn chunk(&self, n: usize) -> Option<&Chunk> {
+        self.get(n)
+    }
+
+    fn chunk_or_alloc(&self, n: usize) -> Option<&Chunk> {
+        self.get_or_alloc(n)
+    }
+
+    fn bytes(&self) -> usize {
+        OnceChunks::bytes(self)
+    }
+}
+
+/// The namespace table over kernel chunks.
+pub(crate) type NsTable = crate::policy::nstable::NsTable<NsChunks>;
+
+// Its atomics at zero and an empty `NsChunks` are the empty table (documented on the type).
 // SAFETY: the all-zero bit pattern is a valid `NsTable`.
 unsafe impl pin_init::Zeroable for NsTable {}
 
-// `AddrTable` consists only of atomics; all-zero is the empty table (every key `EMPTY`).
+// A `Chunk` consists only of atomics; all-zero is every slot free.
+// SAFETY: the all-zero bit pattern is a valid `Chunk`.
+unsafe impl pin_init::Zeroable for Chunk {}
+
+/// The address table's entry array: published under RCU, replaced when
+/// it grows or shrinks (vmalloc'ed when large).
+pub(crate) struct AddrEntries {
+    arr: RcuBox<KVVec<Entry>>,
+    bytes: AtomicUsize,
+}
+
+// An empty `RcuBox` and a count of 0 are "no array".
+// SAFETY: the all-zero bit pattern is a valid `AddrEntries`.
+unsafe impl pin_init::Zeroable for AddrEntries {}
+
+impl EntryStore for AddrEntries {
+    fn read<R>(&self, f: impl FnOnce(&[Entry]) -> R) -> R {
+        self.arr.with(|v| f(v.map_or(&[][..], |v| v.as_slice())))
+    }
+
+    fn replace(&self, len: usize, fill: impl FnOnce(&[Entry])) -> bool {
+        if len == 0 {
+            self.arr.replace(None);
+            self.bytes.store(0, Ordering::Relaxed);
+            return true;
+        }
+        let Ok(mut v) = KVVec::with_capacity(len, GFP_KERNEL) else {
+            return false;
+        };
+        for _ in 0..len {
+            if v.push(Entry::new(), GFP_KERNEL).is_err() {
+                return false;
+            }
+        }
+        fill(&v);
+        let Ok(b) = KBox::new(v, GFP_KERNEL) else {
+            return false;
+        };
+        self.arr.replace(Some(b));
+        let bytes = len.saturating_mul(core::mem::size_of::<Entry>());
+        self.bytes.store(bytes, Ordering::Relaxed);
+        true
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// The address table over its RCU-published array.
+pub(crate) type AddrTable = crate::policy::addrtable::AddrTable<AddrEntries>;
+
+// Its counters at zero and an empty `AddrEntries` are the empty table.
 // SAFETY: the all-zero bit pattern is a valid `AddrTable`.
 unsafe impl pin_init::Zeroable for AddrTable {}
 

@@ -10,6 +10,7 @@
 //! kernel's real headers (each abstraction's `<name>.bindgen`), with every type
 //! `kernel::bindings` already has taken from there.
 
+pub(crate) mod chunks;
 pub(crate) mod cred;
 pub(crate) mod debugfs;
 pub(crate) mod delivery;
@@ -24,6 +25,7 @@ pub(crate) mod net;
 pub(crate) mod netfilter;
 pub(crate) mod ptr_maps;
 pub(crate) mod ratelimit;
+pub(crate) mod rcu_box;
 pub(crate) mod rcu_slot;
 pub(crate) mod route_source;
 pub(crate) mod rtnl;

@@ -3,27 +3,37 @@
 //! Which L3 namespace owns which IPv4 address: `(L2 netns, address) -> slot`.
 //!
 //! Looked up on the packet path (demux by destination, source checks) and on
-//! bind/connect, so reads take no lock: a fixed open-addressing table of
-//! atomics, each entry guarded by its own sequence counter (a seqlock read
-//! side: retry if a writer was active). Writers (taking and returning
-//! addresses, process context) are serialized by the caller's writer lock,
-//! shown by the `Writer` token.
+//! bind/connect, so reads take no lock: an open-addressing table of atomics,
+//! each entry guarded by its own sequence counter (a seqlock read side:
+//! retry if a writer was active). Writers (taking and returning addresses,
+//! process context) are serialized by the caller's writer lock, shown by the
+//! `Writer` token.
+//!
+//! The entry array is an [`EntryStore`]'s: none at first, [`MIN_ENTRIES`]
+//! with the first address, doubled (rehashed into a new array, published
+//! in place of the old one, which is freed once no reader can see it) when
+//! the load would pass one half, shrunk when it falls below one eighth,
+//! and freed with the last address. Readers see either array whole.
 //!
 //! Deletion never leaves a tombstone in front of an empty slot (it empties
 //! the run back to the last live entry instead), so lookups of absent keys
 //! stay short however many addresses come and go.
 
+pub use super::addrstore::{AgedIter, EntryStore, OwnedBy};
 use super::nstable::Writer;
 use core::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
 
-/// Entries in the table; the `max_addrs` limit keeps the load at or below 1/2.
-pub const CAPACITY: usize = 1024;
-
 /// Most addresses owned at once over all namespaces.
-pub const MAX_ADDRS: usize = CAPACITY / 2;
+pub const MAX_ADDRS: usize = 65536;
 
-const EMPTY: u64 = 0;
-const TOMB: u64 = u64::MAX;
+/// Entries of the smallest array (a power of two).
+pub const MIN_ENTRIES: usize = 64;
+
+/// Entries of the largest array: `MAX_ADDRS` at a load of one half.
+pub const MAX_ENTRIES: usize = 2 * MAX_ADDRS;
+
+pub(super) const EMPTY: u64 = 0;
+pub(super) const TOMB: u64 = u64::MAX;
 
 /// An address in an L2 network namespace (host byte order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,17 +52,19 @@ impl AddrKey {
     }
 
     /// The inverse of `pack`.
-    fn unpack(k: u64) -> Self {
+    pub(super) fn unpack(k: u64) -> Self {
         AddrKey {
             net: (k >> 32) as u32,
             addr: k as u32,
         }
     }
 
-    fn home(self) -> usize {
-        // Fibonacci hashing of the packed key; CAPACITY is a power of two.
+    /// Home entry in an array of `len` entries (a power of two, >= 2).
+    fn home(self, len: usize) -> usize {
+        // Fibonacci hashing of the packed key.
         let h = self.pack().wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> (64 - CAPACITY.trailing_zeros())) as usize
+        let bits = len.trailing_zeros();
+        (h >> (64 - bits).min(63)) as usize & len.wrapping_sub(1)
     }
 }
 
@@ -70,7 +82,7 @@ impl Owner {
         (u32::from(self.slot) << 8) | u32::from(self.prefix_len)
     }
 
-    fn unpack(v: u32) -> Self {
+    pub(super) fn unpack(v: u32) -> Self {
         Owner {
             slot: (v >> 8) as u16,
             prefix_len: (v & 0xff) as u8,
@@ -78,7 +90,8 @@ impl Owner {
     }
 }
 
-struct Entry {
+/// One entry of the table. All-zero is an empty entry.
+pub struct Entry {
     seq: AtomicU32,
     key: AtomicU64,
     owner: AtomicU32,
@@ -86,8 +99,15 @@ struct Entry {
     since: AtomicU32,
 }
 
+impl Default for Entry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Entry {
-    const fn new() -> Self {
+    /// An empty entry.
+    pub const fn new() -> Self {
         Entry {
             seq: AtomicU32::new(0),
             key: AtomicU64::new(EMPTY),
@@ -103,7 +123,7 @@ impl Entry {
     }
 
     /// A consistent `(key, owner, since)` snapshot.
-    fn read_all(&self) -> (u64, u32, u32) {
+    pub(super) fn read_all(&self) -> (u64, u32, u32) {
         loop {
             let s1 = self.seq.load(Ordering::Acquire);
             if s1 & 1 != 0 {
@@ -141,33 +161,105 @@ pub enum AddrError {
     Full,
 }
 
-/// The address ownership table. All-zero is a valid empty table (every
-/// key `EMPTY`), so the kernel side initializes it in place with zeroes.
-pub struct AddrTable {
-    entries: [Entry; CAPACITY],
+/// The probe sequence of `key` in `e`: `(index, entry)` from its home on.
+fn probe(e: &[Entry], key: AddrKey) -> impl Iterator<Item = (usize, &Entry)> {
+    let len = e.len();
+    let home = if len < 2 { 0 } else { key.home(len) };
+    (0..len).filter_map(move |i| {
+        let idx = home.wrapping_add(i) & len.wrapping_sub(1);
+        e.get(idx).map(|en| (idx, en))
+    })
+}
+
+fn lookup_in(e: &[Entry], key: AddrKey) -> Option<(usize, Owner)> {
+    let want = key.pack();
+    for (idx, en) in probe(e, key) {
+        match en.read() {
+            (EMPTY, _) => return None,
+            (k, owner) if k == want => return Some((idx, Owner::unpack(owner))),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Writes a key that is not in `e` into the first free entry of its probe.
+fn place(e: &[Entry], key: AddrKey, owner: u32, since: u32) -> bool {
+    let free = probe(e, key).find(|(_, en)| matches!(en.read().0, EMPTY | TOMB));
+    match free {
+        Some((_, en)) => {
+            en.write(key.pack(), owner, since);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Frees entry `idx`: a tombstone if a probe run continues after it,
+/// else empty, emptying any tombstones just before it too. A reader
+/// looking for a key beyond an empty slot cannot exist (its run would
+/// have to cross the empty slot), so this never hides a live entry.
+fn vacate(e: &[Entry], idx: usize) {
+    let mask = e.len().wrapping_sub(1);
+    let at = |i: usize| e.get(i & mask);
+    if at(idx.wrapping_add(1)).is_some_and(|n| n.read().0 != EMPTY) {
+        if let Some(en) = at(idx) {
+            en.write(TOMB, 0, 0);
+        }
+        return;
+    }
+    if let Some(en) = at(idx) {
+        en.write(EMPTY, 0, 0);
+    }
+    let mut i = idx;
+    loop {
+        i = i.wrapping_add(mask) & mask;
+        match at(i) {
+            Some(en) if i != idx && en.read().0 == TOMB => en.write(EMPTY, 0, 0),
+            _ => break,
+        }
+    }
+}
+
+/// The array length for `want` addresses in one of `len` entries, if it
+/// should change: doubled past a load of 1/2, shrunk below 1/8 (to a load
+/// near 1/4), none for no address.
+pub fn target_len(len: usize, want: usize) -> Option<usize> {
+    let grow = want.saturating_mul(2) > len;
+    let shrink = want.saturating_mul(8) < len;
+    let per = if grow { 2 } else { 4 };
+    let n = match want {
+        0 => 0,
+        w => w
+            .saturating_mul(per)
+            .clamp(MIN_ENTRIES, MAX_ENTRIES)
+            .next_power_of_two(),
+    };
+    (n != len && (grow || (shrink && n < len))).then_some(n)
+}
+
+/// The address ownership table. All-zero is a valid empty table if it is
+/// one for `S`, so the kernel side initializes it in place with zeroes.
+pub struct AddrTable<S> {
+    store: S,
     live: AtomicU32,
     serial: AtomicU32,
     /// Most owned addresses; 0 means `MAX_ADDRS`.
     limit: AtomicU32,
 }
 
-impl Default for AddrTable {
+impl<S: EntryStore + Default> Default for AddrTable<S> {
     fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl AddrTable {
-    /// An empty table.
-    pub fn new() -> Self {
         AddrTable {
-            entries: [const { Entry::new() }; CAPACITY],
+            store: S::default(),
             live: AtomicU32::new(0),
             serial: AtomicU32::new(0),
             limit: AtomicU32::new(0),
         }
     }
+}
 
+impl<S: EntryStore> AddrTable<S> {
     /// Sets the most owned addresses, clamped to `1..=MAX_ADDRS`.
     pub fn set_limit(&self, limit: usize) {
         self.limit
@@ -182,96 +274,72 @@ impl AddrTable {
         }
     }
 
-    fn probe(&self, key: AddrKey) -> impl Iterator<Item = (usize, &Entry)> {
-        let home = key.home();
-        (0..CAPACITY).map(move |i| {
-            let idx = (home + i) & (CAPACITY - 1);
-            (idx, &self.entries[idx])
-        })
-    }
-
     /// The owner of `key`, if a child namespace owns it. Lock-free.
     pub fn lookup(&self, key: AddrKey) -> Option<Owner> {
-        let want = key.pack();
-        for (_, e) in self.probe(key) {
-            match e.read() {
-                (EMPTY, _) => return None,
-                (k, owner) if k == want => return Some(Owner::unpack(owner)),
-                _ => {}
-            }
-        }
-        None
+        self.store.read(|e| lookup_in(e, key)).map(|(_, o)| o)
+    }
+
+    /// Resizes the array for `want` addresses if it should; a failed
+    /// allocation keeps the current one.
+    fn resize(&self, _w: &Writer, want: usize) {
+        let len = self.store.read(|e| e.len());
+        let Some(n) = target_len(len, want) else {
+            return;
+        };
+        self.store.replace(n, |new| {
+            self.store.read(|old| {
+                for en in old {
+                    let (k, o, since) = en.read_all();
+                    if k != EMPTY && k != TOMB {
+                        place(new, AddrKey::unpack(k), o, since);
+                    }
+                }
+            })
+        });
     }
 
     /// Gives `key` to `owner`. Taking an address the same namespace already
     /// owns just updates its prefix length.
-    pub fn insert(&self, _w: &Writer, key: AddrKey, owner: Owner) -> Result<(), AddrError> {
-        let want = key.pack();
-        let mut free = None;
-        for (idx, e) in self.probe(key) {
-            let (k, o) = e.read();
-            if k == want {
-                let cur = Owner::unpack(o);
-                if cur.slot != owner.slot {
-                    return Err(AddrError::Owned(cur));
-                }
-                let (_, _, since) = e.read_all();
-                e.write(want, owner.pack(), since);
-                return Ok(());
+    pub fn insert(&self, w: &Writer, key: AddrKey, owner: Owner) -> Result<(), AddrError> {
+        let updated = self.store.read(|e| {
+            let (idx, cur) = lookup_in(e, key)?;
+            if cur.slot != owner.slot {
+                return Some(Err(AddrError::Owned(cur)));
             }
-            if k == TOMB && free.is_none() {
-                free = Some(idx);
-            }
-            if k == EMPTY {
-                free.get_or_insert(idx);
-                break;
-            }
+            let en = e.get(idx)?;
+            let (_, _, since) = en.read_all();
+            en.write(key.pack(), owner.pack(), since);
+            Some(Ok(()))
+        });
+        if let Some(done) = updated {
+            return done;
         }
-        if self.live.load(Ordering::Relaxed) as usize >= self.limit() {
+        let live = self.len();
+        if live >= self.limit() {
             return Err(AddrError::Full);
         }
-        let idx = free.ok_or(AddrError::Full)?;
+        self.resize(w, live.saturating_add(1));
         let since = self.serial.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        self.entries[idx].write(want, owner.pack(), since);
+        if !self.store.read(|e| place(e, key, owner.pack(), since)) {
+            return Err(AddrError::Full);
+        }
         self.live.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Takes `key` away from whoever owns it; returns the old owner.
-    pub fn remove(&self, _w: &Writer, key: AddrKey) -> Option<Owner> {
-        let want = key.pack();
-        let (idx, owner) = self.probe(key).find_map(|(idx, e)| match e.read() {
-            (EMPTY, _) => Some((usize::MAX, 0)),
-            (k, o) if k == want => Some((idx, o)),
-            _ => None,
-        })?;
-        if idx == usize::MAX {
-            return None;
-        }
-        self.vacate(idx);
+    /// Takes `key` out of `e` (no resize); its old owner.
+    fn remove_in(&self, e: &[Entry], key: AddrKey) -> Option<Owner> {
+        let (idx, owner) = lookup_in(e, key)?;
+        vacate(e, idx);
         self.live.fetch_sub(1, Ordering::Relaxed);
-        Some(Owner::unpack(owner))
+        Some(owner)
     }
 
-    /// Frees entry `idx`: a tombstone if a probe run continues after it,
-    /// else empty, emptying any tombstones just before it too. A reader
-    /// looking for a key beyond an empty slot cannot exist (its run would
-    /// have to cross the empty slot), so this never hides a live entry.
-    fn vacate(&self, idx: usize) {
-        let next = (idx + 1) & (CAPACITY - 1);
-        if self.entries[next].read().0 != EMPTY {
-            self.entries[idx].write(TOMB, 0, 0);
-            return;
-        }
-        self.entries[idx].write(EMPTY, 0, 0);
-        let mut i = idx;
-        loop {
-            i = (i + CAPACITY - 1) & (CAPACITY - 1);
-            if i == idx || self.entries[i].read().0 != TOMB {
-                break;
-            }
-            self.entries[i].write(EMPTY, 0, 0);
-        }
+    /// Takes `key` away from whoever owns it; returns the old owner.
+    pub fn remove(&self, w: &Writer, key: AddrKey) -> Option<Owner> {
+        let owner = self.store.read(|e| self.remove_in(e, key))?;
+        self.resize(w, self.len());
+        Some(owner)
     }
 
     /// Removes every address owned by `slot`, reporting each.
@@ -286,33 +354,34 @@ impl AddrTable {
         pred: impl Fn(AddrKey, Owner) -> bool,
         mut removed: impl FnMut(AddrKey, Owner),
     ) {
-        for idx in 0..CAPACITY {
-            let (k, o) = self.entries[idx].read();
-            if k == EMPTY || k == TOMB {
-                continue;
+        let n = self.store.read(|e| {
+            let mut n = 0usize;
+            for en in e {
+                let (k, o) = en.read();
+                if k == EMPTY || k == TOMB {
+                    continue;
+                }
+                let key = AddrKey::unpack(k);
+                if !pred(key, Owner::unpack(o)) {
+                    continue;
+                }
+                if let Some(owner) = self.remove_in(e, key) {
+                    removed(key, owner);
+                    n += 1;
+                }
             }
-            let key = AddrKey::unpack(k);
-            if !pred(key, Owner::unpack(o)) {
-                continue;
-            }
-            if let Some(owner) = self.remove(w, key) {
-                removed(key, owner);
-            }
+            n
+        });
+        if n > 0 {
+            self.resize(w, self.len());
         }
     }
 
-    /// Every owned address with its assignment serial (smaller: older).
-    /// Lock-free; a concurrent writer may or may not be seen.
-    pub fn iter_aged(&self) -> impl Iterator<Item = (AddrKey, Owner, u32)> + Clone + '_ {
-        self.entries.iter().filter_map(|e| match e.read_all() {
-            (EMPTY, _, _) | (TOMB, _, _) => None,
-            (k, o, since) => Some((AddrKey::unpack(k), Owner::unpack(o), since)),
-        })
-    }
-
-    /// Every owned address (any order), as `iter_aged` without the ages.
-    pub fn iter(&self) -> impl Iterator<Item = (AddrKey, Owner)> + Clone + '_ {
-        self.iter_aged().map(|(k, o, _)| (k, o))
+    /// Calls `f` with every owned address and its assignment serial
+    /// (smaller: older), in a read-side section. Lock-free; a concurrent
+    /// writer may or may not be seen.
+    pub fn with_iter<R>(&self, f: impl FnOnce(AgedIter<'_>) -> R) -> R {
+        self.store.read(|e| f(AgedIter::new(e)))
     }
 
     /// Number of owned addresses.
@@ -327,7 +396,18 @@ impl AddrTable {
 
     /// Entries that are not empty (live + tombstones); for tests and `info`.
     pub fn occupied(&self) -> usize {
-        self.entries.iter().filter(|e| e.read().0 != EMPTY).count()
+        self.store
+            .read(|e| e.iter().filter(|en| en.read().0 != EMPTY).count())
+    }
+
+    /// Entries in the current array.
+    pub fn capacity(&self) -> usize {
+        self.store.read(|e| e.len())
+    }
+
+    /// Bytes allocated for entries now.
+    pub fn bytes(&self) -> usize {
+        self.store.bytes()
     }
 }
 

@@ -10,10 +10,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod addrstore;
 pub mod addrtable;
 pub mod bindrule;
 pub mod demux;
 pub mod loopback;
+pub mod nsslot;
 pub mod nstable;
 pub mod parse;
 pub mod ports;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Private loopback, Linux-VServer style: each L3 namespace gets its own
-//! copy of 127.0.0.0/16 at `127.<slot + 1>.0.0/16`. A member's 127.0.x.y in
+//! copy of 127.0.0.0/24: slot `s` owns `127.<1 + s / 256>.<s % 256>.0/24`
+//! (65 280 copies in 127.1.0.0 - 127.255.255.255). A member's 127.0.0.x in
 //! bind, connect and sendmsg is rewritten to its copy, its loopback traffic
-//! carries its copy as source, and getsockname/getpeername show 127.0.x.y
-//! again. The parent keeps 127.0.0.0/16. Loopback delivery stays inside one
+//! carries its copy as source, and getsockname/getpeername show 127.0.0.x
+//! again. The parent keeps 127.0.0.0/16; a member may not bind the parent's
+//! 127.0.1.0 - 127.0.255.255 (`EADDRNOTAVAIL`) and reaches them only as it
+//! reaches the parent's 127.0.0.1 (shared loopback). Loopback delivery stays inside one
 //! namespace, except between the parent and a child whose loopback is
 //! "shared" (trusted peers such as portmap, as the patch allowed): then the
 //! child may reach the parent's services (its own listeners still win) and
@@ -12,30 +15,37 @@
 
 use super::bindrule::is_loopback;
 
-/// Most slots with a private loopback (second octets 1..=255).
-pub const LOOPBACK_SLOTS: usize = 255;
+/// Most slots with a private loopback (second octets 1..=255, third 0..=255).
+pub const LOOPBACK_SLOTS: usize = 255 * 256;
+
+/// The part of a member's loopback that is private (`127.0.0.0/24`).
+const PRIVATE_NET: u32 = 0x7f00_0000;
 
 /// Who a loopback address belongs to: `None` the parent, `Some(slot)` a child.
 pub fn loopback_owner(addr: u32) -> Option<usize> {
-    match (addr >> 16) & 0xff {
-        0 => None,
-        second => Some(second as usize - 1),
-    }
+    // The copy's /24 number above the parent's 127.0.0.0/16.
+    let copy = ((addr >> 8) & 0xffff).checked_sub(256)?;
+    usize::try_from(copy).ok()
 }
 
-/// Rewrites the parent's `127.0.x.y` into slot's copy.
-pub fn to_private(addr: u32, slot: usize) -> Option<u32> {
-    let second = u32::try_from(slot)
+/// The base address of `slot`'s copy of 127.0.0.0/24.
+fn copy_base(slot: usize) -> Option<u32> {
+    let s = u32::try_from(slot)
         .ok()
-        .filter(|s| (*s as usize) < LOOPBACK_SLOTS)?
-        + 1;
-    (is_loopback(addr) && loopback_owner(addr).is_none())
-        .then_some((addr & 0xff00_ffff) | (second << 16))
+        .filter(|s| (*s as usize) < LOOPBACK_SLOTS)?;
+    Some(PRIVATE_NET | (s.checked_add(256)? << 8))
 }
 
-/// Maps slot's copy back to `127.0.x.y` (for getsockname/getpeername).
+/// Rewrites the parent's `127.0.0.x` into slot's copy (`None` for any
+/// other address, the parent's 127.0.1.0 - 127.0.255.255 included).
+pub fn to_private(addr: u32, slot: usize) -> Option<u32> {
+    let base = copy_base(slot)?;
+    (addr & 0xffff_ff00 == PRIVATE_NET).then_some(base | (addr & 0xff))
+}
+
+/// Maps slot's copy back to `127.0.0.x` (for getsockname/getpeername).
 pub fn to_shared(addr: u32, slot: usize) -> Option<u32> {
-    (is_loopback(addr) && loopback_owner(addr) == Some(slot)).then_some(addr & 0xff00_ffff)
+    (is_loopback(addr) && loopback_owner(addr) == Some(slot)).then_some(PRIVATE_NET | (addr & 0xff))
 }
 
 /// The loopback source a member's traffic carries.

@@ -2,9 +2,10 @@
 
 //! The table of live L3 namespaces.
 //!
-//! A fixed array of slots made of atomics only, so that any context (the
-//! softirq that frees a task, a netfilter hook) can find a namespace by slot
-//! index and adjust its counters without a lock. Creating and reaping
+//! Slots made of atomics only, in chunks allocated as namespaces are
+//! created (see `nsslot`), so that any context (the softirq that frees a
+//! task, a netfilter hook) can find a namespace by slot index and adjust
+//! its counters without a lock. Creating and reaping
 //! namespaces change the shape of the table: callers serialize those with
 //! one writer lock (the kernel side holds a mutex; see `Writer`).
 //!
@@ -17,76 +18,10 @@
 //! socket tag stores; reaping purges the tags naming the slot, so a tag
 //! never names a namespace it was not given.
 
-use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-/// Most namespaces the table can ever hold (the `max_namespaces` module
-/// parameter can only lower it).
-pub const MAX_NAMESPACES: usize = 255;
-
-/// Slot state values.
-const FREE: u32 = 0;
-const LIVE: u32 = 1;
-/// Ended (no member task, no open socket), not reaped yet.
-const ENDED: u32 = 2;
-
-/// One L3 namespace.
-pub struct NsSlot {
-    state: AtomicU32,
-    id: AtomicU32,
-    parent: AtomicU32,
-    members: AtomicU32,
-    sockets: AtomicU32,
-    /// Members plus open sockets: the namespace lives while it is non-zero,
-    /// and it never rises again from zero.
-    active: AtomicU32,
-    refusals: AtomicU64,
-    rx_packets: AtomicU64,
-    tx_packets: AtomicU64,
-    /// Non-zero: the child trusts the parent's loopback.
-    shared_loopback: AtomicU32,
-    /// 1 once a member has completed an `execve()`: members can no longer
-    /// take addresses (only the parent can give more).
-    sealed: AtomicU32,
-}
-
-impl NsSlot {
-    const fn new() -> Self {
-        Self {
-            state: AtomicU32::new(FREE),
-            id: AtomicU32::new(0),
-            parent: AtomicU32::new(0),
-            members: AtomicU32::new(0),
-            sockets: AtomicU32::new(0),
-            active: AtomicU32::new(0),
-            refusals: AtomicU64::new(0),
-            rx_packets: AtomicU64::new(0),
-            tx_packets: AtomicU64::new(0),
-            shared_loopback: AtomicU32::new(0),
-            sealed: AtomicU32::new(0),
-        }
-    }
-}
-
-/// A consistent-enough copy of one slot, for `info` and listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NsView {
-    /// Slot index (what tags store).
-    pub index: usize,
-    /// Namespace id, counted from 1, never reused.
-    pub id: u32,
-    /// Inode number of the parent L2 network namespace.
-    pub parent: u32,
-    /// Member tasks.
-    pub members: u32,
-    /// Member sockets still open (not closed by userspace).
-    pub sockets: u32,
-    /// Operations refused to this namespace.
-    pub refusals: u64,
-    /// IPv4 packets received for its addresses (PRE_ROUTING).
-    pub rx_packets: u64,
-    /// IPv4 packets sent by its sockets (LOCAL_OUT).
-    pub tx_packets: u64,
-}
+pub use super::nsslot::{Chunk, ChunkStore, NsView, SlotSet, CHUNK, CHUNKS, MAX_NAMESPACES};
+use super::nsslot::{NsSlot, ENDED, FREE, LIVE};
 
 /// Why a namespace could not be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,10 +47,11 @@ impl Writer {
 /// The table of L3 namespaces.
 ///
 /// Every field is an atomic and the all-zero bit pattern is a valid empty
-/// table (no live slot, no id issued, default limit), so the kernel side can
-/// initialize it in place with zeroes.
-pub struct NsTable {
-    slots: [NsSlot; MAX_NAMESPACES],
+/// table (no live slot, no id issued, default limit) if it is one for `S`,
+/// so the kernel side can initialize it in place with zeroes.
+pub struct NsTable<S> {
+    /// The chunks of slots.
+    store: S,
     /// The last id handed out (0: none yet).
     last_id: AtomicU32,
     /// Most live namespaces; 0 means `MAX_NAMESPACES`.
@@ -125,18 +61,58 @@ pub struct NsTable {
     live_count: AtomicU32,
 }
 
-impl NsTable {
+impl<S: ChunkStore + Default> NsTable<S> {
     /// An empty table admitting at most `limit` live namespaces (clamped to
     /// `1..=MAX_NAMESPACES`).
     pub fn new(limit: usize) -> Self {
         let t = Self {
-            slots: [const { NsSlot::new() }; MAX_NAMESPACES],
+            store: S::default(),
             last_id: AtomicU32::new(0),
             limit: AtomicUsize::new(0),
             live_count: AtomicU32::new(0),
         };
         t.set_limit(limit);
         t
+    }
+}
+
+impl<S: ChunkStore> NsTable<S> {
+    /// Slot `index`, if its chunk exists.
+    fn slot(&self, index: usize) -> Option<&NsSlot> {
+        let chunk = self.store.chunk(index / CHUNK)?;
+        chunk.slots.get(index % CHUNK)
+    }
+
+    /// Every allocated slot with its index, in index order.
+    fn slots(&self) -> impl Iterator<Item = (usize, &NsSlot)> {
+        (0..CHUNKS)
+            .filter_map(|n| self.store.chunk(n).map(|c| (n, c)))
+            .flat_map(|(n, c)| {
+                c.slots
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (n * CHUNK + i, s))
+            })
+    }
+
+    /// The first free slot, allocating a chunk if every allocated one is
+    /// full.
+    fn free_slot(&self) -> Option<(usize, &NsSlot)> {
+        if let Some(found) = self
+            .slots()
+            .find(|(_, s)| s.state.load(Ordering::Acquire) == FREE)
+        {
+            return Some(found);
+        }
+        let n = (0..CHUNKS).find(|&n| self.store.chunk(n).is_none())?;
+        let index = n.checked_mul(CHUNK)?;
+        let chunk = self.store.chunk_or_alloc(n)?;
+        chunk.slots.first().map(|s| (index, s))
+    }
+
+    /// Bytes allocated for the table's chunks.
+    pub fn bytes(&self) -> usize {
+        self.store.bytes()
     }
 
     /// Sets the most live namespaces, clamped to `1..=MAX_NAMESPACES`.
@@ -154,21 +130,16 @@ impl NsTable {
     }
 
     /// Creates a namespace under `parent` with one member (its creator).
+    /// `Full` also when memory for a new chunk is short.
     pub fn create(&self, _w: &Writer, parent: u32) -> Result<NsView, TableError> {
         let live = self
-            .slots
-            .iter()
-            .filter(|s| s.state.load(Ordering::Acquire) == LIVE)
+            .slots()
+            .filter(|(_, s)| s.state.load(Ordering::Acquire) == LIVE)
             .count();
         if live >= self.limit() {
             return Err(TableError::Full);
         }
-        let (index, slot) = self
-            .slots
-            .iter()
-            .enumerate()
-            .find(|(_, s)| s.state.load(Ordering::Acquire) == FREE)
-            .ok_or(TableError::Full)?;
+        let (index, slot) = self.free_slot().ok_or(TableError::Full)?;
         let id = self
             .last_id
             .load(Ordering::Relaxed)
@@ -204,8 +175,9 @@ impl NsTable {
         }
     }
 
-    fn live_slot(&self, index: usize) -> Option<&NsSlot> {
-        let s = self.slots.get(index)?;
+    /// Slot `index`, if it holds a live namespace.
+    pub(super) fn live_slot(&self, index: usize) -> Option<&NsSlot> {
+        let s = self.slot(index)?;
         (s.state.load(Ordering::Acquire) == LIVE).then_some(s)
     }
 
@@ -226,7 +198,9 @@ impl NsTable {
 
     /// All live namespaces, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = NsView> + '_ {
-        (0..MAX_NAMESPACES).filter_map(move |i| self.view(i))
+        self.slots()
+            .filter(|(_, s)| s.state.load(Ordering::Acquire) == LIVE)
+            .map(|(i, s)| self.view_slot(i, s))
     }
 
     /// Adds a member (a forked child, or a task joining). Fails if the
@@ -297,33 +271,12 @@ impl NsTable {
         true
     }
 
-    /// Counts one refused operation against the namespace.
-    pub fn count_refusal(&self, index: usize) {
-        if let Some(s) = self.live_slot(index) {
-            s.refusals.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// Counts a packet received for one of the namespace's addresses.
-    pub fn count_rx(&self, index: usize) {
-        if let Some(s) = self.live_slot(index) {
-            s.rx_packets.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// Counts a packet sent by one of the namespace's sockets.
-    pub fn count_tx(&self, index: usize) {
-        if let Some(s) = self.live_slot(index) {
-            s.tx_packets.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
     /// Frees every ended namespace and reports each one to `released`
     /// (which returns its addresses and purges its tags) before its slot
     /// becomes reusable.
     pub fn reap_ended(&self, _w: &Writer, mut released: impl FnMut(NsView)) -> usize {
         let mut n = 0;
-        for (index, s) in self.slots.iter().enumerate() {
+        for (index, s) in self.slots() {
             if s.state.load(Ordering::Acquire) != ENDED {
                 continue;
             }
@@ -343,7 +296,7 @@ impl NsTable {
         parent: Option<u32>,
         mut released: impl FnMut(NsView),
     ) {
-        for (index, s) in self.slots.iter().enumerate() {
+        for (index, s) in self.slots() {
             let state = s.state.load(Ordering::Acquire);
             if state == FREE {
                 continue;
@@ -368,38 +321,6 @@ impl NsTable {
     /// Whether any namespace is live (one atomic load).
     pub fn any_live(&self) -> bool {
         self.live_count.load(Ordering::Relaxed) != 0
-    }
-
-    /// Sets whether the namespace in slot `index` trusts the parent's loopback.
-    pub fn set_shared_loopback(&self, index: usize, shared: bool) -> bool {
-        match self.live_slot(index) {
-            Some(s) => {
-                s.shared_loopback
-                    .store(u32::from(shared), Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Whether the namespace in slot `index` trusts the parent's loopback.
-    pub fn shared_loopback(&self, index: usize) -> bool {
-        self.live_slot(index)
-            .is_some_and(|s| s.shared_loopback.load(Ordering::Relaxed) != 0)
-    }
-
-    /// Seals the live namespace in slot `index`; true only for the call
-    /// that sealed it (the first).
-    pub fn seal(&self, index: usize) -> bool {
-        self.live_slot(index)
-            .is_some_and(|s| s.sealed.swap(1, Ordering::Relaxed) == 0)
-    }
-
-    /// Whether the namespace in slot `index` is sealed (an ended or free
-    /// slot counts as sealed: nothing may be taken into it).
-    pub fn sealed(&self, index: usize) -> bool {
-        self.live_slot(index)
-            .is_none_or(|s| s.sealed.load(Ordering::Relaxed) != 0)
     }
 }
 

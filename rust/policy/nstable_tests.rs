@@ -5,6 +5,36 @@
 
 use super::*;
 
+extern crate std;
+use std::boxed::Box;
+use std::sync::OnceLock;
+
+/// Chunks on the host heap, counting their bytes like the kernel store.
+pub(crate) struct HostChunks([OnceLock<Box<Chunk>>; CHUNKS]);
+
+impl Default for HostChunks {
+    fn default() -> Self {
+        HostChunks([const { OnceLock::new() }; CHUNKS])
+    }
+}
+
+impl ChunkStore for HostChunks {
+    fn chunk(&self, n: usize) -> Option<&Chunk> {
+        self.0.get(n)?.get().map(|b| &**b)
+    }
+
+    fn chunk_or_alloc(&self, n: usize) -> Option<&Chunk> {
+        Some(&**self.0.get(n)?.get_or_init(|| Box::new(Chunk::default())))
+    }
+
+    fn bytes(&self) -> usize {
+        self.0.iter().filter(|c| c.get().is_some()).count() * core::mem::size_of::<Chunk>()
+    }
+}
+
+/// The table over host chunks.
+pub(crate) type NsTable = super::NsTable<HostChunks>;
+
 #[test]
 fn ids_count_from_one_and_are_never_reused() {
     let t = NsTable::new(2);
@@ -112,4 +142,68 @@ fn a_namespace_is_sealed_once_and_a_new_one_is_open() {
     let again = t.create(&w, 7).unwrap();
     assert_eq!(again.index, ns.index);
     assert!(!t.sealed(again.index), "a reused slot starts open");
+}
+
+#[test]
+fn chunks_are_allocated_as_namespaces_are_created() {
+    let t = NsTable::new(MAX_NAMESPACES);
+    let w = Writer::assume_locked();
+    assert_eq!(t.bytes(), 0, "nothing up front");
+    let first = t.create(&w, 7).unwrap();
+    assert_eq!(first.index, 0);
+    let one = t.bytes();
+    assert!(one > 0);
+    for i in 1..CHUNK {
+        assert_eq!(t.create(&w, 7).unwrap().index, i);
+    }
+    assert_eq!(t.bytes(), one, "one chunk holds CHUNK slots");
+    let next = t.create(&w, 7).unwrap();
+    assert_eq!((next.index, t.bytes()), (CHUNK, 2 * one), "chunk boundary");
+    assert!(t.is_live(CHUNK - 1) && t.is_live(CHUNK));
+    assert!(!t.is_live(CHUNK + 1) && t.view(3 * CHUNK).is_none());
+    assert!(
+        !t.member_get(5 * CHUNK),
+        "an unallocated chunk has no namespace"
+    );
+}
+
+#[test]
+fn the_full_table_holds_max_namespaces() {
+    let t = NsTable::new(MAX_NAMESPACES);
+    let w = Writer::assume_locked();
+    for i in 0..MAX_NAMESPACES {
+        let v = t.create(&w, 1).unwrap();
+        assert_eq!(v.index, i);
+    }
+    assert_eq!(t.create(&w, 1), Err(TableError::Full));
+    assert_eq!(t.live(), MAX_NAMESPACES);
+    assert_eq!(t.bytes(), CHUNKS * core::mem::size_of::<Chunk>());
+    for i in [0, 255, 256, 4095] {
+        assert_eq!(t.view(i).map(|v| v.id), u32::try_from(i + 1).ok());
+    }
+    // Ending one in the last chunk frees exactly that slot for reuse.
+    assert!(t.member_put(4000));
+    assert_eq!(t.reap_ended(&w, |v| assert_eq!(v.index, 4000)), 1);
+    assert_eq!(t.create(&w, 1).unwrap().index, 4000);
+    let mut n = 0;
+    t.reap_children(&w, None, |_| n += 1);
+    assert_eq!((n, t.live(), t.any_live()), (MAX_NAMESPACES, 0, false));
+    assert_eq!(
+        t.create(&w, 1).unwrap().index,
+        0,
+        "chunks stay, slots reused"
+    );
+}
+
+#[test]
+fn slot_sets() {
+    let mut s = SlotSet::new();
+    assert!(s.is_empty());
+    for i in [0, 63, 64, 4095] {
+        s.insert(i);
+    }
+    s.insert(MAX_NAMESPACES);
+    assert!(!s.is_empty());
+    assert!(s.contains(0) && s.contains(63) && s.contains(64) && s.contains(4095));
+    assert!(!s.contains(1) && !s.contains(65) && !s.contains(MAX_NAMESPACES));
 }

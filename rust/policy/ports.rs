@@ -28,7 +28,9 @@ pub const PORTS_PER_NS: usize = 32;
 
 /// Set in every packed key, so a key is never 0.
 const KEY_TAG: u32 = 1 << 31;
-const PROTO_UDP: u32 = 1 << 24;
+const PROTO_UDP: u32 = 1 << 28;
+/// The slot's bits in a packed key (above the port's 16).
+const SLOT_MASK: u32 = 0xfff;
 const COUNT_MASK: u64 = 0xffff_ffff;
 
 /// Transport protocol of a reservation.
@@ -67,7 +69,7 @@ impl Shared {
     /// The inverse of `pack`.
     fn unpack(key: u32) -> Self {
         Shared {
-            slot: ((key >> 16) & 0xff) as usize,
+            slot: ((key >> 16) & SLOT_MASK) as usize,
             proto: if key & PROTO_UDP != 0 {
                 Proto::Udp
             } else {

@@ -39,8 +39,10 @@ for s in /scenarios/*.sh; do
 	# L3NS_ONLY=83,86 make test: only those scenarios (a development aid).
 	[ -z "$only" ] || case ",$only," in *",${name%%-*},"*) ;; *) continue ;; esac
 	echo "L3NS-SCENARIO-START $name"
+	# 120 s each, unless the scenario says "# l3ns-timeout: SECONDS".
+	limit=$(sed -n 's/^# l3ns-timeout: \([0-9]*\)$/\1/p' "$s")
 	# ns_cleanup: members started with ns_with never outlive their scenario.
-	if timeout 120 sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >$R/out 2>&1 &&
+	if timeout "${limit:-120}" sh -c ". /guest/lib.sh; trap ns_cleanup EXIT; . $s" >$R/out 2>&1 &&
 		end_scenario >>$R/out 2>&1; then
 		isolate_restore $R/baseline load >>$R/out 2>&1
 		sed 's/^/  | /' $R/out
