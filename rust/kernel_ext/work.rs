@@ -147,7 +147,9 @@ pub(crate) fn self_test() -> Result {
     );
     let worker = KBox::pin_init(init, GFP_KERNEL)?;
     let queued = worker.queue();
-    let flushed = worker.flush();
+    // The work may already have run on another CPU: what `flush` returns
+    // (whether it waited) is not fixed, the count after it is.
+    worker.flush();
     let once = worker.handler().0.load(Relaxed) == 1;
     worker.queue();
     worker.queue();
@@ -155,7 +157,7 @@ pub(crate) fn self_test() -> Result {
     let runs = worker.handler().0.load(Relaxed);
     worker.queue();
     drop(worker);
-    if queued && flushed && once && (2..=3).contains(&runs) {
+    if queued && once && (2..=3).contains(&runs) {
         Ok(())
     } else {
         Err(EINVAL)
