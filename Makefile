@@ -62,7 +62,7 @@ install:
 	@$(ROOT)/scripts/install.sh
 
 host-test: setup
-	@. $(ROOT)/scripts/common.sh && inroot "cd '$(ROOT)' && cargo test --offline"
+	@L3NS_HOST_ROOT=$(ROOT); . $(ROOT)/scripts/common.sh && inroot "cd '$(ROOT)' && cargo test --offline"
 
 clean:
 	@$(ROOT)/scripts/module.sh clean

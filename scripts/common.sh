@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared settings for the l3ns scripts (sourced, not run).
-L3NS_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# make host-test sources this file from make's shell, where $0 says nothing.
+L3NS_ROOT=${L3NS_HOST_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 # One kernel series: 7.3. The test kernel is built from Debian's
 # linux-source-$KVER; the stock kernel is Debian's own 7.3.4+deb13-amd64
 # (trixie-backports), never rebuilt. Both come at this package version.

@@ -84,15 +84,11 @@ impl<S: ChunkStore> NsTable<S> {
     }
 
     /// Every allocated slot with its index, in index order.
-    fn slots(&self) -> impl Iterator<Item = (usize, &NsSlot)> {
-        (0..CHUNKS)
-            .filter_map(|n| self.store.chunk(n).map(|c| (n, c)))
-            .flat_map(|(n, c)| {
-                c.slots
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, s)| (n * CHUNK + i, s))
-            })
+    fn slots(&self) -> Slots<'_, S> {
+        Slots {
+            store: &self.store,
+            next: 0,
+        }
     }
 
     /// The first free slot, allocating a chunk if every allocated one is
@@ -327,3 +323,31 @@ impl<S: ChunkStore> NsTable<S> {
 #[cfg(test)]
 #[path = "nstable_tests.rs"]
 mod tests;
+
+/// The allocated slots of a table with their indexes, in slot order (a
+/// named type: an adapter chain here gave a symbol too long for objtool).
+struct Slots<'a, S> {
+    store: &'a S,
+    next: usize,
+}
+
+impl<'a, S: ChunkStore> Iterator for Slots<'a, S> {
+    type Item = (usize, &'a NsSlot);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.next < CHUNKS * CHUNK {
+            let i = self.next;
+            match self.store.chunk(i / CHUNK) {
+                Some(c) => {
+                    self.next = i + 1;
+                    if let Some(s) = c.slots.get(i % CHUNK) {
+                        return Some((i, s));
+                    }
+                }
+                // Not allocated: skip the whole chunk.
+                None => self.next = (i / CHUNK + 1) * CHUNK,
+            }
+        }
+        None
+    }
+}
