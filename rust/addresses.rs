@@ -164,7 +164,9 @@ impl State {
         let (_guard, w) = self.lock();
         match self.addrs.lookup(key) {
             Some(o) if usize::from(o.slot) == ns.index => {
-                self.addrs.remove(&w, key);
+                if self.addrs.remove(&w, key).is_some() {
+                    self.table.addr_removed(&w, ns.index);
+                }
                 pr_info!(
                     "{} pulled back from L3 namespace {} by its parent\n",
                     Dotted(addr),
@@ -211,6 +213,7 @@ impl State {
                 }
                 AddrError::Full => refuse("address assignment: table full", ENOSPC),
             })?;
+        self.table.addr_added(&w, ns.index);
         pr_info!(
             "{}/{} now owned by L3 namespace {}\n",
             Dotted(take.addr),
@@ -224,6 +227,7 @@ impl State {
     pub(crate) fn addr_deleted(&self, net: u32, addr: u32) {
         let (_guard, w) = self.lock();
         if let Some(o) = self.addrs.remove(&w, AddrKey { net, addr }) {
+            self.table.addr_removed(&w, usize::from(o.slot));
             let id = self.table.view(usize::from(o.slot)).map_or(0, |v| v.id);
             pr_info!(
                 "{} was deleted from its device: L3 namespace {} no longer owns it\n",
@@ -244,6 +248,7 @@ impl State {
         let mut n = 0usize;
         self.addrs.remove_owner(w, slot, |k, o| {
             n += 1;
+            self.table.addr_removed(w, ns.index);
             // A line too long for the buffer ends with what fitted.
             let _ = write!(text, " {}/{}", Dotted(k.addr), o.prefix_len);
         });
@@ -267,7 +272,11 @@ impl State {
 
     /// Netns `net` is exiting: forget every address that lived in it.
     pub(crate) fn forget_net_addrs(&self, w: &Writer, net: u32) {
-        self.addrs.remove_where(w, |k, _| k.net == net, |_, _| {});
+        self.addrs.remove_where(
+            w,
+            |k, _| k.net == net,
+            |_, o| self.table.addr_removed(w, usize::from(o.slot)),
+        );
     }
 
     /// `loopback <id> shared|private` from the parent.

@@ -23,7 +23,7 @@ fn id(sk: &UserSock<'_>) -> SockId {
 
 impl Handler for State {
     fn dest_ipv4(&self, sk: &UserSock<'_>, daddr: u32, dport: u16) -> Result<Option<u32>> {
-        self.connect_check(&ProbedSock::from(sk), sk.net_inum(), daddr, dport)
+        self.connect_check(&ProbedSock::from(sk), daddr, dport)
     }
 
     fn dest_ipv6(&self, sk: &UserSock<'_>) -> Result {

@@ -86,7 +86,6 @@ impl State {
     pub(crate) fn connect_check(
         &self,
         sk: &ffi::ProbedSock<'_>,
-        net_inum: u32,
         daddr: u32,
         dport: u16,
     ) -> Result<Option<u32>> {
@@ -106,7 +105,7 @@ impl State {
             let to_parent = self.table.shared_loopback(index) && !own_listener();
             return Ok((!to_parent).then_some(private));
         }
-        if daddr == 0 || self.with_owned(net_inum, index, |mut it| it.next().is_some()) {
+        if daddr == 0 || self.table.owns_addresses(index) {
             return Ok(None);
         }
         let id = self.refused(index);

@@ -46,6 +46,9 @@ pub struct NsSlot {
     /// 1 once a member has completed an `execve()`: members can no longer
     /// take addresses (only the parent can give more).
     pub(super) sealed: AtomicU32,
+    /// Addresses the namespace owns (changed under the writer lock; read
+    /// without it: a connect of a namespace with none is refused).
+    pub(super) addrs: AtomicU32,
 }
 
 impl NsSlot {
@@ -63,6 +66,7 @@ impl NsSlot {
             tx_packets: AtomicU64::new(0),
             shared_loopback: AtomicU32::new(0),
             sealed: AtomicU32::new(0),
+            addrs: AtomicU32::new(0),
         }
     }
 }

@@ -152,6 +152,7 @@ impl<S: ChunkStore> NsTable<S> {
         slot.tx_packets.store(0, Ordering::Relaxed);
         slot.shared_loopback.store(0, Ordering::Relaxed);
         slot.sealed.store(0, Ordering::Relaxed);
+        slot.addrs.store(0, Ordering::Relaxed);
         self.live_count.fetch_add(1, Ordering::Relaxed);
         // Publish: readers that see LIVE see the fields above.
         slot.state.store(LIVE, Ordering::Release);
@@ -190,6 +191,30 @@ impl<S: ChunkStore> NsTable<S> {
     /// The live namespace with id `id`.
     pub fn find_id(&self, id: u32) -> Option<NsView> {
         self.iter().find(|v| v.id == id)
+    }
+
+    /// Counts an address given to slot `index` (the address table's
+    /// writer, under the same lock).
+    pub fn addr_added(&self, _w: &Writer, index: usize) {
+        if let Some(s) = self.slot(index) {
+            let n = s.addrs.load(Ordering::Relaxed).saturating_add(1);
+            s.addrs.store(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts an address slot `index` no longer owns.
+    pub fn addr_removed(&self, _w: &Writer, index: usize) {
+        if let Some(s) = self.slot(index) {
+            let n = s.addrs.load(Ordering::Relaxed).saturating_sub(1);
+            s.addrs.store(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the namespace in slot `index` owns an address: one load,
+    /// where asking the address table would walk it.
+    pub fn owns_addresses(&self, index: usize) -> bool {
+        self.slot(index)
+            .is_some_and(|s| s.addrs.load(Ordering::Relaxed) != 0)
     }
 
     /// All live namespaces, in slot order.

@@ -207,3 +207,25 @@ fn slot_sets() {
     assert!(s.contains(0) && s.contains(63) && s.contains(64) && s.contains(4095));
     assert!(!s.contains(1) && !s.contains(65) && !s.contains(MAX_NAMESPACES));
 }
+
+#[test]
+fn address_counts_follow_the_writer_and_reset_on_reuse() {
+    let t = NsTable::new(1);
+    let w = Writer::assume_locked();
+    let ns = t.create(&w, 7).unwrap();
+    assert!(!t.owns_addresses(ns.index));
+    t.addr_added(&w, ns.index);
+    t.addr_added(&w, ns.index);
+    t.addr_removed(&w, ns.index);
+    assert!(t.owns_addresses(ns.index));
+    t.addr_removed(&w, ns.index);
+    t.addr_removed(&w, ns.index); // never below zero
+    assert!(!t.owns_addresses(ns.index));
+    t.addr_added(&w, ns.index);
+    assert!(t.member_put(ns.index));
+    assert_eq!(t.reap_ended(&w, |_| {}), 1);
+    let again = t.create(&w, 7).unwrap();
+    assert_eq!(again.index, ns.index);
+    assert!(!t.owns_addresses(again.index), "a reused slot starts with none");
+    assert!(!t.owns_addresses(4095), "an unallocated slot owns nothing");
+}
