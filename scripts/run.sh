@@ -7,6 +7,8 @@
 #   run.sh test  [test|stock]  KUnit (test kernel) + scenarios; console log in
 #                              build/console-<kernel>.log
 #   run.sh bench [test|stock]  benchmarks (make bench: scripts/bench.sh)
+#   run.sh profile stock       where config (c) of make bench spends its
+#                              instructions (make profile: L3NS_ICOUNT=1)
 #   run.sh test debug          the scenarios on the debug kernel (make test-debug)
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -16,7 +18,7 @@ case $which in
 test) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image) MEM=768 ;;
 stock) IMAGE=$("$L3NS_ROOT/scripts/stock.sh" image) MEM=1024 ;;
 debug) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image debug) MEM=2048 ;;	# KASAN shadow
-*) die "usage: run.sh demo|test|bench [test|stock|debug]" ;;
+*) die "usage: run.sh demo|test|bench|profile [test|stock|debug]" ;;
 esac
 # L3NS_INITRD: an initramfs already built for $which (make bench's two boots).
 INITRD=${L3NS_INITRD:-$("$L3NS_ROOT/scripts/initramfs.sh" "$which")}
@@ -30,7 +32,7 @@ accel="-accel tcg -smp 2"
 [ -n "${L3NS_SINGLE:-}" ] && accel="-accel tcg,thread=single -smp 1"
 [ -n "${L3NS_ICOUNT:-}" ] && accel="-accel tcg,thread=single -icount shift=0,align=off,sleep=off -smp 1"
 # make bench: room for 4096 namespaces and 65536 addresses.
-[ "$mode" = bench ] && [ "$which" = stock ] && MEM=2048
+[ "$mode" = bench ] || [ "$mode" = profile ] && [ "$which" = stock ] && MEM=2048
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -cpu max -m $MEM -kernel "$IMAGE" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}${L3NS_APPEND:+ $L3NS_APPEND}" \
