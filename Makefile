@@ -8,6 +8,8 @@
 #   make test-debug every scenario on a KASAN/UBSAN/kmemleak/lockdep kernel (own target, slow)
 #   make bench      l3ns against the alternatives, in guest instructions per operation
 #                   (QEMU icount) and wall-clock ns, stock kernel; build/bench/
+#   make profile    where config (c) of make bench spends its instructions (ftrace
+#                   function_graph under icount); build/profile/
 #   make install    on a Debian 13 host running 7.3.4+deb13-amd64: build and install l3ns.ko
 #   make -s kernel-image | stock-image | stock-module | stock-modules
 #                   print one path: the test kernel's bzImage, Debian's vmlinuz, the
@@ -16,7 +18,7 @@
 SHELL := /bin/bash
 ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-.PHONY: all setup kernel-image stock-image stock-module stock-modules module run test soak bench \
+.PHONY: all setup kernel-image stock-image stock-module stock-modules module run test soak bench profile \
 	install host-test clean test-debug
 
 all: module
@@ -57,6 +59,9 @@ soak: setup
 
 bench: setup
 	@$(ROOT)/scripts/bench.sh
+
+profile: setup
+	@$(ROOT)/scripts/profile.sh
 
 install:
 	@$(ROOT)/scripts/install.sh

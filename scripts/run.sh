@@ -7,6 +7,8 @@
 #   run.sh test  [test|stock]  KUnit (test kernel) + scenarios; console log in
 #                              build/console-<kernel>.log
 #   run.sh bench [test|stock]  benchmarks (make bench: scripts/bench.sh)
+#   run.sh profile stock       where config (c) of make bench spends its
+#                              instructions (make profile: L3NS_ICOUNT=1)
 #   run.sh test debug          the scenarios on the debug kernel (make test-debug)
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -16,9 +18,10 @@ case $which in
 test) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image) MEM=768 ;;
 stock) IMAGE=$("$L3NS_ROOT/scripts/stock.sh" image) MEM=1024 ;;
 debug) IMAGE=$("$L3NS_ROOT/scripts/kernel.sh" image debug) MEM=2048 ;;	# KASAN shadow
-*) die "usage: run.sh demo|test|bench [test|stock|debug]" ;;
+*) die "usage: run.sh demo|test|bench|profile [test|stock|debug]" ;;
 esac
-INITRD=$("$L3NS_ROOT/scripts/initramfs.sh" "$which")
+# L3NS_INITRD: an initramfs already built for $which (make bench's two boots).
+INITRD=${L3NS_INITRD:-$("$L3NS_ROOT/scripts/initramfs.sh" "$which")}
 tty=0
 [ "$mode" = demo ] && [ -t 0 ] && [ -t 1 ] && tty=1
 # TCG, not KVM: the nested KVM here cannot emulate INT3 (kprobes die).
@@ -28,8 +31,8 @@ tty=0
 accel="-accel tcg -smp 2"
 [ -n "${L3NS_SINGLE:-}" ] && accel="-accel tcg,thread=single -smp 1"
 [ -n "${L3NS_ICOUNT:-}" ] && accel="-accel tcg,thread=single -icount shift=0,align=off,sleep=off -smp 1"
-# make bench: room for 4096 namespaces and 65536 addresses; the stock
-# kernel's scenarios too (45-4096-namespaces).
+# make bench/profile: room for 4096 namespaces and 65536 addresses; the
+# stock kernel's scenarios too (45-4096-namespaces).
 [ "$mode" != demo ] && [ "$which" = stock ] && MEM=2048
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -cpu max -m $MEM -kernel "$IMAGE" -initrd "$INITRD" \
