@@ -226,6 +226,9 @@ fn address_counts_follow_the_writer_and_reset_on_reuse() {
     assert_eq!(t.reap_ended(&w, |_| {}), 1);
     let again = t.create(&w, 7).unwrap();
     assert_eq!(again.index, ns.index);
-    assert!(!t.owns_addresses(again.index), "a reused slot starts with none");
+    assert!(
+        !t.owns_addresses(again.index),
+        "a reused slot starts with none"
+    );
     assert!(!t.owns_addresses(4095), "an unallocated slot owns nothing");
 }
