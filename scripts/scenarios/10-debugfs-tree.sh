@@ -15,7 +15,7 @@ assert_eq "parameters" "max_addrs max_namespaces max_sockets max_tasks" "$(ls $P
 for p in max_addrs max_namespaces max_sockets max_tasks; do
 	assert_eq "$p mode" "-r--r--r--" "$(stat -c %A $P/$p)"
 done
-assert_eq "parameter values" "512 64 65536 65536" "$(cat $P/max_addrs $P/max_namespaces $P/max_sockets $P/max_tasks | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "parameter values" "4096 1024 65536 65536" "$(cat $P/max_addrs $P/max_namespaces $P/max_sockets $P/max_tasks | tr '\n' ' ' | sed 's/ $//')"
 cat $D/info
 assert_eq "patch lines in order" "nsproxy|nsproxy refcnt|net_ns|net_ns refcnt|level" \
 	"$(head -5 $D/info | cut -d: -f1 | tr '\n' '|' | sed 's/|$//')"

@@ -46,13 +46,13 @@ expect "the last one's address is the parent's again" "ok 10.64.16.0" \
 expect "the first one's too" "ok 10.64.0.1" "$(l3ns-probe bind tcp 10.64.0.1 7001)"
 # The reaper returns the addresses (the array is freed with the last)
 # just after the namespaces ended.
-top=$((mem0 + 64 * 64 * 56))
+top=$((mem0 + 64 * 4096))
 i=0
 while [ "$(info_get memory_bytes)" -gt $top ] && [ $i -lt 300 ]; do usleep 200000; i=$((i + 1)); done
 mem2=$(info_get memory_bytes)
 note "memory_bytes after release: $mem2 (reaped in about $((i / 5)) s)"
 # Only the namespace chunks (64 slots each) stay allocated until unload.
-assert_ge "memory_bytes back near its start (at most 64 chunks of 3584 bytes above)" \
+assert_ge "memory_bytes back near its start (at most 64 chunks of 4096 bytes above)" \
 	$mem2 $top
 [ "$mem2" -ge "$mem0" ] || fail "memory_bytes below its start: $mem2 < $mem0"
 rm -f /tmp/hold.in /tmp/hold.out

@@ -7,7 +7,7 @@ ensure_loaded
 net_setup
 cat > /tmp/bind-checks.sh <<'X'
 echo 'eth0 10.0.0.2' > /sys/kernel/debug/net_ns/info || exit 1
-for c in "tcp 10.0.0.2" "tcp 10.0.0.1" "tcp 10.0.0.3" "tcp 0.0.0.0" "tcp 127.0.0.1" "tcp 127.0.2.3" \
+for c in "tcp 10.0.0.2" "tcp 10.0.0.1" "tcp 10.0.0.3" "tcp 0.0.0.0" "tcp 127.0.0.1" "tcp 127.0.0.3" "tcp 127.0.2.3" \
 	"udp 255.255.255.255" "udp 10.0.0.255" "udp 224.0.0.251" "udp 192.168.1.1" \
 	"raw 10.0.0.2" "raw 10.0.0.1" "tcp6 ::ffff:10.0.0.2" "tcp6 ::ffff:10.0.0.1" "tcp6 ::" \
 	"tcp6 ::1" "udp6 2001:db8::1"; do
@@ -21,13 +21,14 @@ out=$(member ". /tmp/bind-checks.sh")
 grep -q '10.0.0.2/24' $D/children && { cat $D/children; fail "10.0.0.2 not returned"; }
 echo "$out"
 r() { echo "$out" | sed -n "s/^$1 => //p"; }
-for ok in "tcp 10.0.0.2" "tcp 0.0.0.0" "tcp 127.0.0.1" "tcp 127.0.2.3" "udp 255.255.255.255" \
+for ok in "tcp 10.0.0.2" "tcp 0.0.0.0" "tcp 127.0.0.1" "tcp 127.0.0.3" "udp 255.255.255.255" \
 	"udp 10.0.0.255" "udp 224.0.0.251" "raw 10.0.0.2" "tcp6 ::"; do
 	case $(r "$ok") in ok*) note "ok: member bind $ok allowed" ;; *) fail "member bind $ok: $(r "$ok")" ;; esac
 done
 expect "v4-mapped own address" "ok ::ffff:10.0.0.2" "$(r 'tcp6 ::ffff:10.0.0.2')"
-# (no IPv6 for members: ::1 too, scenario 98)
-for bad in "tcp 10.0.0.1" "tcp 10.0.0.3" "udp 192.168.1.1" "raw 10.0.0.1" "tcp6 ::ffff:10.0.0.1" "udp6 2001:db8::1" \
+# (no IPv6 for members: ::1 too, scenario 98; a member's loopback is its
+# copy of 127.0.0.0/24: the parent's other 127.0.x.y are not its)
+for bad in "tcp 127.0.2.3" "tcp 10.0.0.1" "tcp 10.0.0.3" "udp 192.168.1.1" "raw 10.0.0.1" "tcp6 ::ffff:10.0.0.1" "udp6 2001:db8::1" \
 	"tcp6 ::1"; do
 	expect "member bind $bad" "errno EADDRNOTAVAIL" "$(r "$bad")"
 done
