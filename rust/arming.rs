@@ -118,10 +118,11 @@ impl Arming {
         made
     }
 
-    /// Disarms once no namespace has existed for [`IDLE_GRACE`] (process
-    /// context: the reaper, which sleeps here).
-    pub(crate) fn disarm_when_idle(&self) {
-        if !self.is_armed() || !self.state.is_idle() {
+    /// Reaps ended namespaces, then disarms once no namespace has existed
+    /// for [`IDLE_GRACE`] (process context: the reaper, which sleeps here).
+    pub(crate) fn reap_and_disarm_when_idle(&self) {
+        // `is_idle` reaps first, armed or not.
+        if !self.state.is_idle() || !self.is_armed() {
             return;
         }
         let seen = self.created.load(Ordering::Acquire);

@@ -16,8 +16,7 @@ static REAPER: RcuSlot<Worker<Arc<Arming>>> = RcuSlot::new();
 /// A reap runs the state's, then disarms if no namespace is left.
 impl work::Handler for Arming {
     fn run(&self) {
-        self.state.reap();
-        self.disarm_when_idle();
+        self.reap_and_disarm_when_idle();
     }
 }
 

@@ -261,18 +261,12 @@ impl State {
         self.task_exit(task);
     }
 
-    /// Whether no L3 namespace is left once ended ones are reaped (the
-    /// hooks may be disarmed, mechanism 19).
+    /// Reaps ended namespaces, then tells whether none is left (the work
+    /// item queued when one ends; the hooks may be disarmed, mechanism 19).
     pub(crate) fn is_idle(&self) -> bool {
         let (_guard, w) = self.lock();
         self.reap_locked(&w);
         !self.table.any_live()
-    }
-
-    /// Reaps ended namespaces (the work item queued when one ends).
-    pub(crate) fn reap(&self) {
-        let (_guard, w) = self.lock();
-        self.reap_locked(&w);
     }
 
     /// Reaps ended namespaces, the state mutex held: each one's addresses
