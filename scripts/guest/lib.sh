@@ -96,7 +96,12 @@ ns_with() {
 		for a in $*; do echo \"eth0 \$a\" > $D/info || exit 1; done
 		info_get id; exec sleep 120" >"$f" 2>/dev/null </dev/null &
 	echo $! >>/tmp/ns.pids
-	wait_for sh -c "[ -s $f ]" || fail "namespace with $* did not start"
+	# The first namespace arms the hooks: seconds under a loaded TCG.
+	i=0
+	while [ ! -s "$f" ]; do
+		i=$((i + 1)); [ $i -ge 300 ] && fail "namespace with $* did not start"
+		usleep 100000
+	done
 	cat "$f"
 }
 # exited PID: the task has exited (gone, or a zombie nobody reaped yet).
