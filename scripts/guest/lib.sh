@@ -46,10 +46,13 @@ sh_write() {
 netns_inode() { readlink "/proc/${1:-self}/ns/net" | sed 's/net:\[\([0-9]*\)\]/\1/'; }
 
 # wait_for CMD...: retries CMD for up to 5 s (RCU + work item latency).
-wait_for() {
-	i=0
+wait_for() { wait_ticks 50 "$@"; }
+# wait_ticks N CMD...: wait_for with N tenths of a second.
+wait_ticks() {
+	_wt_max=$1 i=0
+	shift
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -ge 50 ] && return 1
+		i=$((i + 1)); [ $i -ge "$_wt_max" ] && return 1
 		usleep 100000
 	done
 }
@@ -97,11 +100,7 @@ ns_with() {
 		info_get id; exec sleep 120" >"$f" 2>/dev/null </dev/null &
 	echo $! >>/tmp/ns.pids
 	# The first namespace arms the hooks: seconds under a loaded TCG.
-	i=0
-	while [ ! -s "$f" ]; do
-		i=$((i + 1)); [ $i -ge 300 ] && fail "namespace with $* did not start"
-		usleep 100000
-	done
+	wait_ticks 300 sh -c "[ -s $f ]" || fail "namespace with $* did not start"
 	cat "$f"
 }
 # exited PID: the task has exited (gone, or a zombie nobody reaped yet).
