@@ -10,7 +10,7 @@ use kernel::prelude::kunit_tests;
 
 #[kunit_tests(l3ns)]
 mod tests {
-    use crate::control::{format_info, InfoView};
+    use crate::info::{format_info, InfoView};
     use crate::ffi::tags::{test_key, test_sock_key};
     use crate::ffi::AddrTable;
     use crate::ffi::NsTable;

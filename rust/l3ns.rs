@@ -26,6 +26,7 @@ mod control;
 mod ffi;
 mod hooks;
 mod inet_calls;
+mod info;
 mod kernel_ext;
 mod kunit_cases;
 mod open_guard;
