@@ -97,12 +97,23 @@ ns_with() {
 	# caller's saved stdout open and hold up $(ns_with ...).
 	sh -c ". /guest/lib.sh; echo 3 > $D/start || exit 1
 		for a in $*; do echo \"eth0 \$a\" > $D/info || exit 1; done
-		info_get id; exec sleep 120" >"$f" 2>/dev/null </dev/null &
-	echo $! >>/tmp/ns.pids
+		info_get id; exec sleep 120" >"$f" 2>"$f.err" </dev/null &
+	_ns_pid=$!
+	echo $_ns_pid >>/tmp/ns.pids
 	# The first namespace arms the hooks: seconds under a loaded TCG.
-	wait_ticks 300 sh -c "[ -s $f ]" || fail "namespace with $* did not start"
+	wait_ticks 300 ns_up "$f" $_ns_pid
+	[ -s "$f" ] || fail_scenario "namespace with $* did not start: $(cat "$f.err")"
 	cat "$f"
 }
+# ns_up FILE PID: ns_with's holder PID has written its id to FILE, or exited.
+ns_up() { [ -s "$1" ] || exited "$2"; }
+# fail_scenario MSG: fail from inside $(...) too, where `fail` would only
+# end the substitution (and its FAIL line would become the value): the
+# message goes to stderr and USR1 ends the shell that sourced this file
+# ($$ is that shell in every subshell) through `exit 1`, so its EXIT trap
+# still runs.
+fail_scenario() { echo "FAIL: $*" >&2; kill -USR1 $$; exit 1; }
+trap 'exit 1' USR1
 # exited PID: the task has exited (gone, or a zombie nobody reaped yet).
 exited() { [ ! -e /proc/$1/stat ] || [ "$(sed 's/^.*) //' /proc/$1/stat | cut -d' ' -f1)" = Z ]; }
 # kill_wait PID...: kills processes this shell cannot wait() for (daemons,
