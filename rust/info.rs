@@ -75,7 +75,10 @@ pub(crate) fn format_info(v: &InfoView<'_>, buf: &mut [u8]) -> Result<usize> {
 }
 
 /// Writes `a/len a/len ...`, or `-` for none.
-pub(crate) fn write_addrs(out: &mut TextBuf<'_>, addrs: impl Iterator<Item = Owned>) -> fmt::Result {
+pub(crate) fn write_addrs(
+    out: &mut TextBuf<'_>,
+    addrs: impl Iterator<Item = Owned>,
+) -> fmt::Result {
     let mut any = false;
     for o in addrs {
         write!(

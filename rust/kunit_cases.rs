@@ -10,10 +10,10 @@ use kernel::prelude::kunit_tests;
 
 #[kunit_tests(l3ns)]
 mod tests {
-    use crate::info::{format_info, InfoView};
     use crate::ffi::tags::{test_key, test_sock_key};
     use crate::ffi::AddrTable;
     use crate::ffi::NsTable;
+    use crate::info::{format_info, InfoView};
     use crate::policy::addrtable::{AddrError, AddrKey, Owner};
     use crate::policy::bindrule::{member_may_bind, parent_may_bind, BindAddr, Owned};
     use crate::policy::demux::{may_deliver, may_see};
