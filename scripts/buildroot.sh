@@ -3,7 +3,8 @@
 # The Debian 13 (trixie) build root: Debian's own gcc-14, rustc 1.85.1,
 # bindgen 0.71.1, cargo, clippy and rustfmt -- what built the stock kernel
 # 7.3.4+deb13-amd64 -- plus that kernel's headers and linux-source-7.3, i.e.
-# what a real Debian 13 host has after `apt install`. Made with debootstrap
+# what a real Debian 13 host has after `apt install` -- and the QEMU that
+# boots the guests (scripts/run.sh says why not the machine's). Made with debootstrap
 # from the mirror this machine's own apt sources name (never a fixed host
 # name), with its own apt state inside: the machine's apt is not touched.
 # Cached in $CACHE/buildroot-<hash of this script and the versions>.
@@ -24,7 +25,8 @@ mirror() {
 [ "${1:-}" = mirror ] && { value "$(mirror)"; exit 0; }
 
 PKGS="gcc-14 libc6-dev rustc rust-src bindgen cargo rust-clippy rustfmt make bc flex bison \
-libelf-dev libssl-dev cpio xz-utils zstd kmod python3 perl dwarves busybox-static file"
+libelf-dev libssl-dev cpio xz-utils zstd kmod python3 perl dwarves busybox-static file \
+qemu-system-x86"
 STOCK_PKGS="linux-headers-$STOCK_KVER=$STOCK_PKGVER linux-source-$KVER=$STOCK_PKGVER"
 hash=$( { cat "$0"; echo "$KVER $STOCK_KVER $STOCK_PKGVER"; } | sha256sum | cut -c1-12)
 BR=$CACHE/buildroot-$hash

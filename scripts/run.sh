@@ -34,10 +34,18 @@ accel="-accel tcg -smp 2"
 # make bench/profile: room for 4096 namespaces and 65536 addresses; the
 # stock kernel's scenarios too (45-4096-namespaces).
 [ "$mode" != demo ] && [ "$which" = stock ] && MEM=2048
-# shellcheck disable=SC2086
-set -- qemu-system-x86_64 $accel -cpu max -m $MEM -kernel "$IMAGE" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}${L3NS_APPEND:+ $L3NS_APPEND}" \
-	-nographic -no-reboot
+append="console=ttyS0 panic=-1 oops=panic loglevel=4 l3ns_mode=$mode l3ns_tty=$tty l3ns_kernel=$which${L3NS_ONLY:+ l3ns_only=$L3NS_ONLY}${L3NS_REPEAT:+ l3ns_repeat=$L3NS_REPEAT}${L3NS_APPEND:+ $L3NS_APPEND}"
+case "$IMAGE$INITRD$append" in *"'"*) die "no single quote in a kernel path or L3NS_APPEND" ;; esac
+# QEMU of the Debian 13 build root (10.0), not the machine's: bookworm's
+# QEMU 7.2 loses cross-vCPU code modification under multi-threaded TCG --
+# a guest whose kernel patches a hot function's ftrace site (any ftrace
+# user: l3ns arming, the function tracer) dies on an INT3 the patching
+# CPU had already replaced ("Oops: int3"; reproduced within 30 s of
+# toggling the function tracer on security_file_open, never in 3 500
+# toggles on 10.0). Documentation/kernels.rst, "QEMU".
+BR=$("$L3NS_ROOT/scripts/buildroot.sh")
+set -- "$L3NS_ROOT/scripts/in-root.sh" "$BR" "qemu-system-x86_64 --version | sed -n '1s/^/l3ns: /p'; exec qemu-system-x86_64 $accel -cpu max -m $MEM \
+	-kernel '$IMAGE' -initrd '$INITRD' -append '$append' -nographic -no-reboot"
 if [ $tty = 1 ]; then
 	exec "$@"
 fi
