@@ -86,16 +86,17 @@ mod test {
 }
 
 /// KUnit: header reads and checksum-keeping port rewrites on real skbs: a
-/// UDP datagram `10.0.0.1:5000 -> 10.0.0.2:53`, and an ICMP port
-/// unreachable quoting it.
+/// UDP datagram `10.0.0.1:5000 -> 10.0.0.2:53`, a TCP segment, and an ICMP
+/// port unreachable quoting the datagram.
 pub(crate) fn self_test() -> kernel::error::Result {
     use core::mem::size_of;
     use kernel::error::code::EINVAL;
     use test::{alloc, bytes, fold, ip, ones_sum, put};
     let (a, b) = (0x0a00_0001, 0x0a00_0002);
-    let (iph, udph, icmph) = (
+    let (iph, udph, tcph, icmph) = (
         size_of::<bindings::iphdr>(),
         size_of::<bindings::udphdr>(),
+        size_of::<bindings::tcphdr>(),
         size_of::<bindings::icmphdr>(),
     );
     let udp = |check| bindings::udphdr {
@@ -134,6 +135,25 @@ pub(crate) fn self_test() -> kernel::error::Result {
     if !plain.set_port(PortField::Source, 40001)
         || plain.read::<bindings::udphdr>(iph).ok_or(EINVAL)?.check != 0
     {
+        return Err(EINVAL);
+    }
+    // A TCP segment: a zero checksum is a sum like any other and moves too.
+    let seg = alloc(iph + tcph)?;
+    put(&seg, 0, ip(bindings::IPPROTO_TCP as u8, a, b));
+    let tcp = bindings::tcphdr {
+        source: 40000u16.to_be(),
+        dest: 80u16.to_be(),
+        check: 0,
+        ..Default::default()
+    };
+    put(&seg, iph, tcp);
+    if !seg.set_port(PortField::Source, 40001) {
+        return Err(EINVAL);
+    }
+    let th = seg.read::<bindings::tcphdr>(iph).ok_or(EINVAL)?;
+    let expected =
+        !fold(u32::from(!0u16) + u32::from(!40000u16.to_be()) + u32::from(40001u16.to_be()));
+    if (u16::from_be(th.source), u16::from_be(th.dest), th.check) != (40001, 80, expected) {
         return Err(EINVAL);
     }
     // ICMP port unreachable from b, quoting the datagram; its checksum valid.

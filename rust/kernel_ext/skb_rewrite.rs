@@ -63,43 +63,36 @@ impl Skb {
     /// `ip_summed` state, as nf_nat does); false if the packet cannot be
     /// made writable (or is neither TCP nor UDP).
     pub(crate) fn set_port(&self, which: PortField, port: u16) -> bool {
+        use bindings::{tcphdr, udphdr};
         use core::mem::offset_of;
         let ip = self.ipv4();
-        let at = |source, dest| {
-            ip.header_len
-                + if which == PortField::Source {
-                    source
-                } else {
-                    dest
-                }
+        // The ports' and the checksum's offsets in the transport header,
+        // and whether a zero checksum means "none" (UDP's).
+        let (source, dest, check, zero_sum_off) = match u32::from(ip.protocol) {
+            bindings::IPPROTO_TCP => (
+                offset_of!(tcphdr, source),
+                offset_of!(tcphdr, dest),
+                offset_of!(tcphdr, check),
+                false,
+            ),
+            bindings::IPPROTO_UDP => (
+                offset_of!(udphdr, source),
+                offset_of!(udphdr, dest),
+                offset_of!(udphdr, check),
+                true,
+            ),
+            _ => return false,
         };
-        match u32::from(ip.protocol) {
-            bindings::IPPROTO_TCP => {
-                let port_at = at(
-                    offset_of!(bindings::tcphdr, source),
-                    offset_of!(bindings::tcphdr, dest),
-                );
-                self.replace16(
-                    port_at,
-                    ip.header_len + offset_of!(bindings::tcphdr, check),
-                    port,
-                    false,
-                )
-            }
-            bindings::IPPROTO_UDP => {
-                let port_at = at(
-                    offset_of!(bindings::udphdr, source),
-                    offset_of!(bindings::udphdr, dest),
-                );
-                self.replace16(
-                    port_at,
-                    ip.header_len + offset_of!(bindings::udphdr, check),
-                    port,
-                    true,
-                )
-            }
-            _ => false,
-        }
+        let field = match which {
+            PortField::Source => source,
+            PortField::Dest => dest,
+        };
+        self.replace16(
+            ip.header_len + field,
+            ip.header_len + check,
+            port,
+            zero_sum_off,
+        )
     }
 
     /// Sets the quoted source port of the ICMP error `quote` was read from

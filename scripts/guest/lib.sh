@@ -59,6 +59,12 @@ wait_ticks() {
 
 ensure_loaded() { [ -d $D ] || insmod $KO || fail "insmod failed"; }
 
+# hooks_idle: no l3ns hook is armed (mechanism 19).
+hooks_idle() { [ "$(info_get hooks)" = idle ]; }
+# wait_hooks_idle: waits up to 60 s for the reaper to disarm (2 s after the
+# last namespace ended, then seconds of unregistering under TCG).
+wait_hooks_idle() { wait_ticks 600 hooks_idle; }
+
 # net_setup: eth0 (the boot-time dummy0, renamed) with 10.0.0.1/24 kept by
 # the parent and 10.0.0.2-.3/24 plus 10.0.0.4/24 labelled eth0:1 to hand out.
 net_setup() {

@@ -6,11 +6,7 @@
 ensure_loaded
 EF=/sys/kernel/tracing/enabled_functions
 l3ns_sites() { grep -c 'l3ns' $EF; }
-idle() { [ "$(info_get hooks)" = idle ]; }
-# The reaper disarms 2 s after the last namespace ended, then unregisters
-# (seconds under TCG).
-wait_idle() { i=0; while ! idle; do i=$((i + 1)); [ $i -ge 60 ] && return 1; sleep 1; done; }
-wait_idle || fail "hooks still armed with no namespace: $(info_get hooks)"
+wait_hooks_idle || fail "hooks still armed with no namespace: $(info_get hooks)"
 assert_eq "hooks with no namespace" idle "$(info_get hooks)"
 [ -r $EF ] || fail "no $EF"
 assert_eq "l3ns ftrace sites with no namespace" 0 "$(l3ns_sites)"
@@ -37,7 +33,7 @@ assert_ge "member reads parent's counters" "$((pre1 + 2))" "$m"
 # A second namespace does not arm again; the last one's end disarms.
 assert_eq "no re-arm while armed" "$((arms0 + 1))" "$(info_get hooks_armed)"
 ns_cleanup
-wait_idle || fail "hooks still armed after the last namespace ended"
+wait_hooks_idle || fail "hooks still armed after the last namespace ended"
 assert_eq "l3ns ftrace sites after the last namespace" 0 "$(l3ns_sites)"
 assert_eq "counters gone with the hooks" 0 "$(info_get pre_routing_packets)"
 # A failed first start (ENOSPC-free: EINVAL input) never arms.

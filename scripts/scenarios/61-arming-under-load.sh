@@ -9,9 +9,7 @@
 ensure_loaded
 net_setup
 EF=/sys/kernel/tracing/enabled_functions
-idle() { [ "$(info_get hooks)" = idle ]; }
-wait_idle() { i=0; while ! idle; do i=$((i + 1)); [ $i -ge 60 ] && return 1; sleep 1; done; }
-wait_idle || fail "hooks still armed with no namespace: $(info_get hooks)"
+wait_hooks_idle || fail "hooks still armed with no namespace: $(info_get hooks)"
 (while :; do cat /proc/self/stat >/dev/null; done) &
 echo $! >>/tmp/ns.pids
 (while :; do ping -c 1 -W 1 127.0.0.1 >/dev/null; done) &
@@ -23,7 +21,7 @@ for p in 1 2 3 4; do
 	expect "period $p: the member binds its address, not the parent's" \
 		"ok 10.0.0.2 errno EADDRNOTAVAIL" "$(echo $out)"
 	assert_eq "period $p armed once" "$((arms0 + p))" "$(info_get hooks_armed)"
-	wait_idle || fail "period $p: hooks still armed after its namespace ended"
+	wait_hooks_idle || fail "period $p: hooks still armed after its namespace ended"
 	assert_eq "period $p: no l3ns ftrace site left" 0 "$(grep -c l3ns $EF)"
 done
 for l in $loops; do exited $l && fail "load loop $l died"; done
