@@ -40,8 +40,8 @@ case "$IMAGE$INITRD$append" in *"'"*) die "no single quote in a kernel path or L
 # QEMU 7.2 loses cross-vCPU code modification under multi-threaded TCG --
 # a guest whose kernel patches a hot function's ftrace site (any ftrace
 # user: l3ns arming, the function tracer) dies on an INT3 the patching
-# CPU had already replaced ("Oops: int3"; reproduced within 30 s of
-# toggling the function tracer on security_file_open, never in 3 500
+# CPU had already replaced ("Oops: int3"; reproduced within a minute of
+# toggling the function tracer on security_file_open, never in 3 529
 # toggles on 10.0). Documentation/kernels.rst, "QEMU".
 BR=$("$L3NS_ROOT/scripts/buildroot.sh")
 set -- "$L3NS_ROOT/scripts/in-root.sh" "$BR" "qemu-system-x86_64 --version | sed -n '1s/^/l3ns: /p'; exec qemu-system-x86_64 $accel -cpu max -m $MEM \
